@@ -1,0 +1,83 @@
+#include "address.hpp"
+
+#include <charconv>
+#include <stdexcept>
+
+namespace poetry {
+
+namespace {
+
+constexpr std::string_view kDefaultHost = "127.0.0.1";
+
+std::uint16_t parsePort(std::string_view text, std::string_view whole) {
+    auto fail = [&](const std::string& why) -> std::uint16_t {
+        throw std::invalid_argument("invalid address '" + std::string(whole) + "': " + why);
+    };
+    if (text.empty()) {
+        return fail("missing port");
+    }
+    unsigned long value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec == std::errc::result_out_of_range) {
+        return fail("port out of range 1..65535");
+    }
+    if (ec != std::errc{} || end != text.data() + text.size()) {
+        return fail("port '" + std::string(text) + "' is not a number");
+    }
+    if (value < 1 || value > 65535) {
+        return fail("port " + std::string(text) + " out of range 1..65535");
+    }
+    return static_cast<std::uint16_t>(value);
+}
+
+}  // namespace
+
+std::string formatAddress(std::string_view host, std::uint16_t port) {
+    std::string out;
+    if (host.find(':') != std::string_view::npos) {
+        out.append("[").append(host).append("]");
+    } else {
+        out.append(host);
+    }
+    return out + ":" + std::to_string(port);
+}
+
+std::string Address::str() const { return formatAddress(host, port); }
+
+Address parseAddress(std::string_view text) {
+    auto fail = [&](const std::string& why) -> Address {
+        throw std::invalid_argument("invalid address '" + std::string(text) + "': " + why);
+    };
+    if (text.empty()) {
+        return fail("empty");
+    }
+    if (text.front() == '[') {
+        auto close = text.find(']');
+        if (close == std::string_view::npos) {
+            return fail("missing ']' after the IPv6 host");
+        }
+        auto host = text.substr(1, close - 1);
+        if (host.empty()) {
+            return fail("empty host in brackets");
+        }
+        auto rest = text.substr(close + 1);
+        if (rest.empty() || rest.front() != ':') {
+            return fail("expected ':PORT' after ']'");
+        }
+        return Address{std::string(host), parsePort(rest.substr(1), text)};
+    }
+    auto colon = text.rfind(':');
+    if (colon == std::string_view::npos) {
+        return Address{std::string(kDefaultHost), parsePort(text, text)};
+    }
+    if (text.find(':') != colon) {
+        return fail("an IPv6 host must be written in brackets, as [::1]:PORT");
+    }
+    auto host = text.substr(0, colon);
+    if (host.empty()) {
+        return fail("empty host before ':'");
+    }
+    return Address{std::string(host), parsePort(text.substr(colon + 1), text)};
+}
+
+}  // namespace poetry

@@ -1,0 +1,135 @@
+#include "command_line.hpp"
+
+#include <iostream>
+#include <sstream>
+
+namespace poetry {
+
+CommandLine::CommandLine(std::string program, std::string synopsis, std::string summary)
+    : program_(std::move(program)),
+      synopsis_(std::move(synopsis)),
+      summary_(std::move(summary)),
+      options_("Options") {
+    options_.add_options()("help,h", "show this help and exit");
+}
+
+po::options_description_easy_init CommandLine::options() { return options_.add_options(); }
+
+CommandLine& CommandLine::positional(const std::string& name, const std::string& help,
+                                     int maxCount) {
+    positional_.push_back({name, help, maxCount});
+    return *this;
+}
+
+std::string CommandLine::help() const {
+    std::ostringstream out;
+    out << "Usage: " << program_ << " " << synopsis_ << "\n\n" << summary_ << "\n\n";
+    if (!positional_.empty()) {
+        out << "Arguments:\n";
+        for (const auto& p : positional_) {
+            out << "  " << p.name << (p.maxCount == 1 ? "" : "...") << "\n      " << p.help
+                << "\n";
+        }
+        out << "\n";
+    }
+    out << options_;
+    return out.str();
+}
+
+std::optional<po::variables_map> CommandLine::parse(int argc, const char* const argv[],
+                                                    std::ostream& out) const {
+    po::options_description all;
+    all.add(options_);
+    po::positional_options_description positional;
+    for (const auto& p : positional_) {
+        if (p.maxCount == -1) {
+            all.add_options()(p.name.c_str(), po::value<std::vector<std::string>>());
+        } else {
+            all.add_options()(p.name.c_str(), po::value<std::string>());
+        }
+        positional.add(p.name.c_str(), p.maxCount);
+    }
+
+    po::variables_map values;
+    try {
+        po::store(po::command_line_parser(argc, argv)
+                      .options(all)
+                      .positional(positional)
+                      .style(po::command_line_style::default_style &
+                             ~po::command_line_style::allow_guessing)
+                      .run(),
+                  values);
+        po::notify(values);
+    } catch (const po::too_many_positional_options_error&) {
+        throw UsageError("too many arguments");
+    } catch (const po::error& e) {
+        throw UsageError(e.what());
+    }
+
+    if (values.count("help") != 0) {
+        out << help();
+        return std::nullopt;
+    }
+    for (const auto& p : positional_) {
+        if (values.count(p.name) == 0) {
+            throw UsageError("missing " + p.name);
+        }
+    }
+    return values;
+}
+
+int runMain(const std::string& program, const std::function<int()>& body) {
+    try {
+        return body();
+    } catch (const UsageError& e) {
+        std::cerr << program << ": error: " << e.what() << " (see --help)" << std::endl;
+        return kExitUsage;
+    } catch (const std::exception& e) {
+        std::cerr << program << ": error: " << e.what() << std::endl;
+        return kExitFailure;
+    }
+}
+
+void addClientOptions(CommandLine& commandLine) {
+    commandLine.options()("quiet,q", "print only the summary line (and errors)");
+    commandLine.positional("ADDRESS", "a poetry server as [HOST:]PORT or [IPV6]:PORT", -1);
+}
+
+ClientOptions clientOptions(const po::variables_map& values) {
+    ClientOptions result;
+    result.quiet = values.count("quiet") != 0;
+    for (const auto& text : values["ADDRESS"].as<std::vector<std::string>>()) {
+        try {
+            result.addresses.push_back(parseAddress(text));
+        } catch (const std::invalid_argument& e) {
+            throw UsageError(e.what());
+        }
+    }
+    return result;
+}
+
+void addServerOptions(CommandLine& commandLine) {
+    commandLine.options()("port", po::value<long long>()->default_value(0),
+                          "port to listen on (0: the system picks a free one)")(
+        "iface", po::value<std::string>()->default_value("127.0.0.1"), "interface to listen on")(
+        "quiet", "do not print a line per client and per chunk");
+    commandLine.positional("POETRY_FILE", "the poem to serve", 1);
+}
+
+ServerOptions serverOptions(const po::variables_map& values) {
+    ServerOptions result;
+    auto port = values["port"].as<long long>();
+    if (port < 0 || port > 65535) {
+        throw UsageError("--port " + std::to_string(port) + " out of range 0..65535");
+    }
+    result.port = static_cast<std::uint16_t>(port);
+    result.iface = values["iface"].as<std::string>();
+    if (result.iface.empty()) {
+        throw UsageError("--iface must not be empty");
+    }
+    result.quiet = values.count("quiet") != 0;
+    result.poetryFile = values["POETRY_FILE"].as<std::string>();
+    return result;
+}
+
+}  // namespace poetry

@@ -1,0 +1,115 @@
+/// \file
+/// \brief The command-line set-up every program shares: `--help`, usage errors, exit codes.
+///
+/// Options are declared and parsed with Boost.Program_options; this header only adds
+/// the conventions of this project on top, so each program's `main` reads as a list
+/// of its options followed by the story of the part.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <iosfwd>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+
+#include "address.hpp"
+
+namespace poetry {
+
+namespace po = boost::program_options;
+
+/// Exit codes shared by all programs (SPEC "Programs").
+enum ExitCode : int {
+    kExitSuccess = 0,  ///< Everything asked for was done.
+    kExitFailure = 1,  ///< A download or the run failed.
+    kExitUsage = 2,    ///< The command line was wrong.
+};
+
+/// A command-line mistake. Its message names the bad argument; runMain() prints it
+/// as one line and exits with kExitUsage.
+class UsageError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// One program's command line: its options, its positional arguments, its help text.
+///
+/// A program's `main` creates one, declares options through options() and
+/// positional(), then calls parse() inside runMain().
+class CommandLine {
+public:
+    /// \param program  the program's name, as typed (`slowpoetry`).
+    /// \param synopsis the usage line after the name (`[options] POETRY_FILE`).
+    /// \param summary  one or two sentences for `--help`.
+    CommandLine(std::string program, std::string synopsis, std::string summary);
+
+    /// Declares named options; `-h/--help` is already there.
+    po::options_description_easy_init options();
+
+    /// Declares a positional argument; `maxCount` -1 means "any number".
+    /// Positional arguments are required: parse() rejects a command line without one.
+    CommandLine& positional(const std::string& name, const std::string& help, int maxCount);
+
+    /// Parses `argv`. Returns nothing when `--help` was asked for (the help has been
+    /// printed to `out`); throws UsageError naming the bad argument otherwise.
+    std::optional<po::variables_map> parse(int argc, const char* const argv[],
+                                           std::ostream& out) const;
+
+    /// The full help text: usage line, summary, options, positional arguments.
+    std::string help() const;
+
+    /// The program's name, as given to the constructor.
+    const std::string& program() const { return program_; }
+
+private:
+    struct Positional {
+        std::string name;
+        std::string help;
+        int maxCount;
+    };
+
+    std::string program_;
+    std::string synopsis_;
+    std::string summary_;
+    po::options_description options_;
+    std::vector<Positional> positional_;
+};
+
+/// Runs a program's body and turns what escapes it into one stderr line and an exit code.
+///
+/// UsageError becomes `PROGRAM: error: MESSAGE (see --help)` and kExitUsage; any other
+/// std::exception becomes `PROGRAM: error: MESSAGE` and kExitFailure. Called by every
+/// `main` in the project, so no program ever dies of an uncaught exception.
+int runMain(const std::string& program, const std::function<int()>& body);
+
+/// What every poetry client takes: addresses and `-q/--quiet`.
+struct ClientOptions {
+    std::vector<Address> addresses;  ///< The servers, in command-line order.
+    bool quiet = false;              ///< Print only the summary line (and errors).
+};
+
+/// Adds `-q/--quiet` and the `ADDRESS...` positional argument to a client's command line.
+void addClientOptions(CommandLine& commandLine);
+
+/// Reads the options addClientOptions() declared; throws UsageError for a bad address.
+ClientOptions clientOptions(const po::variables_map& values);
+
+/// What every poetry server takes: where to listen, what to serve, how loud to be.
+struct ServerOptions {
+    std::uint16_t port = 0;             ///< 0 lets the system pick a free port.
+    std::string iface = "127.0.0.1";    ///< The interface to listen on.
+    bool quiet = false;                 ///< Do not print per-client and per-chunk lines.
+    std::string poetryFile;             ///< The poem to serve.
+};
+
+/// Adds `--port`, `--iface`, `--quiet` and the `POETRY_FILE` argument to a server's command line.
+void addServerOptions(CommandLine& commandLine);
+
+/// Reads the options addServerOptions() declared; throws UsageError for a bad port.
+ServerOptions serverOptions(const po::variables_map& values);
+
+}  // namespace poetry

@@ -1,0 +1,124 @@
+// The shared command-line conventions: --help, usage errors that name the argument.
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "common/command_line.hpp"
+
+namespace poetry {
+namespace {
+
+struct Args {
+    std::vector<std::string> words;
+    std::vector<const char*> argv() const {
+        std::vector<const char*> out{"prog"};
+        for (const auto& w : words) {
+            out.push_back(w.c_str());
+        }
+        return out;
+    }
+};
+
+std::optional<po::variables_map> parse(const CommandLine& cl, const Args& args,
+                                       std::ostream& out) {
+    auto argv = args.argv();
+    return cl.parse(static_cast<int>(argv.size()), argv.data(), out);
+}
+
+CommandLine clientLine() {
+    CommandLine cl("client", "[options] ADDRESS...", "Gets poetry.");
+    addClientOptions(cl);
+    return cl;
+}
+
+CommandLine serverLine() {
+    CommandLine cl("server", "[options] POETRY_FILE", "Serves poetry.");
+    addServerOptions(cl);
+    return cl;
+}
+
+std::string usageErrorFor(const CommandLine& cl, const Args& args) {
+    std::ostringstream out;
+    try {
+        auto values = parse(cl, args, out);
+        if (values && cl.program() == "client") {
+            clientOptions(*values);
+        } else if (values) {
+            serverOptions(*values);
+        }
+    } catch (const UsageError& e) {
+        return e.what();
+    }
+    ADD_FAILURE() << "no usage error";
+    return {};
+}
+
+TEST(CommandLine, HelpIsPrintedAndNothingParsed) {
+    for (const char* flag : {"-h", "--help"}) {
+        std::ostringstream out;
+        EXPECT_FALSE(parse(clientLine(), {{flag}}, out).has_value());
+        EXPECT_NE(out.str().find("Usage: client [options] ADDRESS..."), std::string::npos);
+        EXPECT_NE(out.str().find("--quiet"), std::string::npos);
+    }
+}
+
+TEST(CommandLine, ClientOptions) {
+    std::ostringstream out;
+    auto values = parse(clientLine(), {{"-q", "10000", "[::1]:10001", "example.org:7"}}, out);
+    ASSERT_TRUE(values.has_value());
+    auto options = clientOptions(*values);
+    EXPECT_TRUE(options.quiet);
+    ASSERT_EQ(options.addresses.size(), 3u);
+    EXPECT_EQ(options.addresses[0].str(), "127.0.0.1:10000");
+    EXPECT_EQ(options.addresses[1].str(), "[::1]:10001");
+    EXPECT_EQ(options.addresses[2].str(), "example.org:7");
+}
+
+TEST(CommandLine, ServerDefaults) {
+    std::ostringstream out;
+    auto values = parse(serverLine(), {{"poem.txt"}}, out);
+    ASSERT_TRUE(values.has_value());
+    auto options = serverOptions(*values);
+    EXPECT_EQ(options.port, 0);
+    EXPECT_EQ(options.iface, "127.0.0.1");
+    EXPECT_FALSE(options.quiet);
+    EXPECT_EQ(options.poetryFile, "poem.txt");
+}
+
+struct BadLine {
+    bool client;
+    std::vector<std::string> words;
+    const char* mentions;
+};
+
+class BadCommandLine : public ::testing::TestWithParam<BadLine> {};
+
+TEST_P(BadCommandLine, IsAUsageErrorNamingTheArgument) {
+    const auto& c = GetParam();
+    auto message = usageErrorFor(c.client ? clientLine() : serverLine(), {c.words});
+    EXPECT_NE(message.find(c.mentions), std::string::npos) << message;
+    EXPECT_EQ(message.find('\n'), std::string::npos) << "one line: " << message;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Table, BadCommandLine,
+    ::testing::Values(BadLine{true, {}, "missing ADDRESS"},
+                      BadLine{true, {"70000"}, "'70000'"},
+                      BadLine{true, {"host:port"}, "'host:port'"},
+                      BadLine{true, {"--bogus", "10000"}, "--bogus"},
+                      BadLine{true, {"--qu", "10000"}, "--qu"},  // no guessing of prefixes
+                      BadLine{false, {}, "missing POETRY_FILE"},
+                      BadLine{false, {"a.txt", "b.txt"}, "too many arguments"},
+                      BadLine{false, {"--port", "x", "a.txt"}, "--port"},
+                      BadLine{false, {"--port", "65536", "a.txt"}, "--port 65536"},
+                      BadLine{false, {"--port", "-1", "a.txt"}, "--port -1"},
+                      BadLine{false, {"--iface", "", "a.txt"}, "--iface"}));
+
+TEST(RunMain, UsageErrorExitsTwoAndExceptionsExitOne) {
+    EXPECT_EQ(runMain("p", [] { return 0; }), kExitSuccess);
+    EXPECT_EQ(runMain("p", []() -> int { throw UsageError("bad --x"); }), kExitUsage);
+    EXPECT_EQ(runMain("p", []() -> int { throw std::runtime_error("boom"); }), kExitFailure);
+}
+
+}  // namespace
+}  // namespace poetry

@@ -1,0 +1,237 @@
+#include "process.hpp"
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <regex>
+#include <sstream>
+#include <stdexcept>
+
+extern char** environ;
+
+namespace poetry::test {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+[[noreturn]] void fail(const std::string& what) {
+    throw std::runtime_error(what + ": " + std::strerror(errno));
+}
+
+}  // namespace
+
+std::string binDir() { return POETRY_BIN_DIR; }
+std::string poetryDir() { return POETRY_DIR; }
+std::string poemPath(const std::string& name) { return poetryDir() + "/" + name; }
+
+std::string readFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        throw std::runtime_error("cannot open " + path);
+    }
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+Process::Process(const std::string& program, const std::vector<std::string>& args) {
+    int outPipe[2];
+    int errPipe[2];
+    if (pipe2(outPipe, O_CLOEXEC) != 0 || pipe2(errPipe, O_CLOEXEC) != 0) {
+        fail("pipe");
+    }
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1);
+    posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2);
+
+    std::vector<char*> argv;
+    argv.push_back(const_cast<char*>(program.c_str()));
+    for (const auto& a : args) {
+        argv.push_back(const_cast<char*>(a.c_str()));
+    }
+    argv.push_back(nullptr);
+    int rc = posix_spawn(&pid_, program.c_str(), &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    close(outPipe[1]);
+    close(errPipe[1]);
+    if (rc != 0) {
+        close(outPipe[0]);
+        close(errPipe[0]);
+        pid_ = -1;
+        errno = rc;
+        fail("cannot start " + program);
+    }
+    outFd_ = outPipe[0];
+    errFd_ = errPipe[0];
+}
+
+Process::~Process() {
+    if (pid_ > 0) {
+        ::kill(pid_, SIGTERM);
+        for (int i = 0; i < 100 && pid_ > 0; ++i) {
+            if (waitpid(pid_, &status_, WNOHANG) == pid_) {
+                pid_ = -1;
+            } else {
+                usleep(20'000);
+            }
+        }
+        if (pid_ > 0) {
+            ::kill(pid_, SIGKILL);
+            waitpid(pid_, &status_, 0);
+        }
+    }
+    if (outFd_ >= 0) {
+        close(outFd_);
+    }
+    if (errFd_ >= 0) {
+        close(errFd_);
+    }
+}
+
+bool Process::pump(std::chrono::milliseconds timeout) {
+    pollfd fds[2];
+    int n = 0;
+    if (outFd_ >= 0) {
+        fds[n++] = {outFd_, POLLIN, 0};
+    }
+    if (errFd_ >= 0) {
+        fds[n++] = {errFd_, POLLIN, 0};
+    }
+    if (n == 0) {
+        return true;
+    }
+    int ready = poll(fds, n, static_cast<int>(timeout.count()));
+    if (ready < 0) {
+        if (errno == EINTR) {
+            return true;
+        }
+        fail("poll");
+    }
+    if (ready == 0) {
+        return false;
+    }
+    for (int i = 0; i < n; ++i) {
+        if (fds[i].revents == 0) {
+            continue;
+        }
+        char buffer[65536];
+        ssize_t got = read(fds[i].fd, buffer, sizeof buffer);
+        bool isOut = fds[i].fd == outFd_;
+        if (got > 0) {
+            (isOut ? out_ : err_).append(buffer, static_cast<std::size_t>(got));
+        } else if (got == 0 || errno != EINTR) {
+            close(fds[i].fd);
+            (isOut ? outFd_ : errFd_) = -1;
+        }
+    }
+    return true;
+}
+
+std::string Process::readLine(std::chrono::milliseconds timeout) {
+    auto deadline = Clock::now() + timeout;
+    for (;;) {
+        auto end = out_.find('\n', lineStart_);
+        if (end != std::string::npos) {
+            std::string line = out_.substr(lineStart_, end - lineStart_);
+            lineStart_ = end + 1;
+            return line;
+        }
+        if (outFd_ < 0) {
+            throw std::runtime_error("stdout closed before a full line; stderr: " + err_);
+        }
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+        if (left <= 0ms || !pump(left)) {
+            throw std::runtime_error("no line on stdout in time; stderr: " + err_);
+        }
+    }
+}
+
+int Process::wait(std::chrono::milliseconds timeout) {
+    auto deadline = Clock::now() + timeout;
+    while (outFd_ >= 0 || errFd_ >= 0) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+        if (left <= 0ms || !pump(left)) {
+            throw std::runtime_error("process did not finish in time; stdout so far: " + out_);
+        }
+    }
+    if (pid_ > 0) {
+        for (;;) {
+            pid_t done = waitpid(pid_, &status_, WNOHANG);
+            if (done == pid_) {
+                break;
+            }
+            if (Clock::now() >= deadline) {
+                throw std::runtime_error("process closed its output but did not exit");
+            }
+            usleep(5'000);
+        }
+        pid_ = -1;
+    }
+    if (WIFSIGNALED(status_)) {
+        return 128 + WTERMSIG(status_);
+    }
+    return WEXITSTATUS(status_);
+}
+
+void Process::signal(int signo) {
+    if (pid_ > 0) {
+        ::kill(pid_, signo);
+    }
+}
+
+RunResult run(const std::string& name, const std::vector<std::string>& args,
+              std::chrono::milliseconds timeout) {
+    Process process(binDir() + "/" + name, args);
+    int code = process.wait(timeout);
+    return {code, process.out(), process.err()};
+}
+
+Server::Server(const std::string& name, const std::vector<std::string>& args)
+    : process_(binDir() + "/" + name, args) {
+    std::string first = process_.readLine();
+    static const std::regex pattern(R"(Serving .* on port (\d+)\.)");
+    std::smatch match;
+    if (!std::regex_match(first, match, pattern)) {
+        throw std::runtime_error("unexpected first line from " + name + ": " + first);
+    }
+    port_ = static_cast<std::uint16_t>(std::stoi(match[1]));
+}
+
+std::string Server::address() const { return "127.0.0.1:" + std::to_string(port_); }
+
+std::vector<std::string> splitLines(const std::string& text) {
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) {
+        lines.push_back(line);
+    }
+    return lines;
+}
+
+std::uint16_t refusedPort() {
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        fail("bind");
+    }
+    socklen_t len = sizeof addr;
+    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    close(fd);  // bound but never listening: a connect here is refused
+    return ntohs(addr.sin_port);
+}
+
+}  // namespace poetry::test

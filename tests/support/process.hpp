@@ -1,0 +1,116 @@
+/// \file
+/// \brief Child processes for end-to-end tests: start a real program, read its output,
+/// and always stop it, even when an assertion fails.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace poetry::test {
+
+using namespace std::chrono_literals;
+
+/// The directory the build put the programs in (`build/bin`).
+std::string binDir();
+
+/// The directory with the shipped poems.
+std::string poetryDir();
+
+/// The full path of a shipped poem, e.g. poemPath("ecstasy.txt").
+std::string poemPath(const std::string& name);
+
+/// Reads a whole file as bytes (a test failure if it cannot).
+std::string readFile(const std::string& path);
+
+/// A running child process with its stdout and stderr captured through pipes.
+///
+/// The destructor kills the process (SIGTERM, then SIGKILL) if it still runs and
+/// reaps it, so a test that fails half way leaves nothing behind.
+class Process {
+public:
+    /// Starts `program` (a path) with `args`; stdin is /dev/null.
+    Process(const std::string& program, const std::vector<std::string>& args);
+    ~Process();
+    Process(const Process&) = delete;
+    Process& operator=(const Process&) = delete;
+
+    /// The next line of stdout, without its newline. Throws std::runtime_error if the
+    /// line does not come within `timeout` or stdout closes first.
+    std::string readLine(std::chrono::milliseconds timeout = 20s);
+
+    /// Waits for the process to exit, collecting all its output; returns the exit code,
+    /// or 128 + the signal number if a signal killed it. Kills it and throws
+    /// std::runtime_error if it has not exited within `timeout`.
+    int wait(std::chrono::milliseconds timeout = 50s);
+
+    /// Sends a signal (SIGINT, SIGTERM, ...).
+    void signal(int signo);
+
+    /// True until wait() has seen the process exit.
+    bool running() const { return pid_ > 0; }
+
+    /// The process id.
+    pid_t pid() const { return pid_; }
+
+    /// Everything read from stdout so far (including lines readLine() returned).
+    const std::string& out() const { return out_; }
+
+    /// Everything read from stderr so far.
+    const std::string& err() const { return err_; }
+
+private:
+    /// Reads what is available on the pipes, waiting at most `timeout`; false on timeout.
+    bool pump(std::chrono::milliseconds timeout);
+
+    pid_t pid_ = -1;
+    int outFd_ = -1;
+    int errFd_ = -1;
+    int status_ = 0;
+    std::string out_;
+    std::string err_;
+    std::size_t lineStart_ = 0;  ///< Where the next readLine() starts in out_.
+};
+
+/// The outcome of a program that ran to the end.
+struct RunResult {
+    int exitCode;     ///< As Process::wait() reports it.
+    std::string out;  ///< All of stdout.
+    std::string err;  ///< All of stderr.
+};
+
+/// Runs a program from binDir() to completion and returns what it did.
+RunResult run(const std::string& name, const std::vector<std::string>& args,
+              std::chrono::milliseconds timeout = 50s);
+
+/// A poetry server started for a test: reads the port from its first line.
+class Server {
+public:
+    /// Starts program `name` from binDir() with `args` and waits for
+    /// `Serving FILE on port P.`.
+    Server(const std::string& name, const std::vector<std::string>& args);
+
+    /// The port the server listens on.
+    std::uint16_t port() const { return port_; }
+
+    /// `127.0.0.1:PORT`, as a client's argument.
+    std::string address() const;
+
+    /// The server process, to signal it or read its output.
+    Process& process() { return process_; }
+
+private:
+    Process process_;
+    std::uint16_t port_ = 0;
+};
+
+/// The lines of a text, without newlines.
+std::vector<std::string> splitLines(const std::string& text);
+
+/// A port on 127.0.0.1 where nothing listens (bound, then closed at once).
+std::uint16_t refusedPort();
+
+}  // namespace poetry::test
