@@ -42,7 +42,9 @@ std::string formatAddress(std::string_view host, std::uint16_t port) {
     return out + ":" + std::to_string(port);
 }
 
-std::string Address::str() const { return formatAddress(host, port); }
+std::string Address::str() const {
+    return formatAddress(host, port);
+}
 
 Address parseAddress(std::string_view text) {
     auto fail = [&](const std::string& why) -> Address {

@@ -13,7 +13,9 @@ CommandLine::CommandLine(std::string program, std::string synopsis, std::string 
     options_.add_options()("help,h", "show this help and exit");
 }
 
-po::options_description_easy_init CommandLine::options() { return options_.add_options(); }
+po::options_description_easy_init CommandLine::options() {
+    return options_.add_options();
+}
 
 CommandLine& CommandLine::positional(const std::string& name, const std::string& help,
                                      int maxCount) {
@@ -27,8 +29,7 @@ std::string CommandLine::help() const {
     if (!positional_.empty()) {
         out << "Arguments:\n";
         for (const auto& p : positional_) {
-            out << "  " << p.name << (p.maxCount == 1 ? "" : "...") << "\n      " << p.help
-                << "\n";
+            out << "  " << p.name << (p.maxCount == 1 ? "" : "...") << "\n      " << p.help << "\n";
         }
         out << "\n";
     }

@@ -32,7 +32,7 @@ enum ExitCode : int {
 /// A command-line mistake. Its message names the bad argument; runMain() prints it
 /// as one line and exits with kExitUsage.
 class UsageError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
@@ -41,7 +41,7 @@ public:
 /// A program's `main` creates one, declares options through options() and
 /// positional(), then calls parse() inside runMain().
 class CommandLine {
-public:
+  public:
     /// \param program  the program's name, as typed (`slowpoetry`).
     /// \param synopsis the usage line after the name (`[options] POETRY_FILE`).
     /// \param summary  one or two sentences for `--help`.
@@ -65,7 +65,7 @@ public:
     /// The program's name, as given to the constructor.
     const std::string& program() const { return program_; }
 
-private:
+  private:
     struct Positional {
         std::string name;
         std::string help;
@@ -100,10 +100,10 @@ ClientOptions clientOptions(const po::variables_map& values);
 
 /// What every poetry server takes: where to listen, what to serve, how loud to be.
 struct ServerOptions {
-    std::uint16_t port = 0;             ///< 0 lets the system pick a free port.
-    std::string iface = "127.0.0.1";    ///< The interface to listen on.
-    bool quiet = false;                 ///< Do not print per-client and per-chunk lines.
-    std::string poetryFile;             ///< The poem to serve.
+    std::uint16_t port = 0;           ///< 0 lets the system pick a free port.
+    std::string iface = "127.0.0.1";  ///< The interface to listen on.
+    bool quiet = false;               ///< Do not print per-client and per-chunk lines.
+    std::string poetryFile;           ///< The poem to serve.
 };
 
 /// Adds `--port`, `--iface`, `--quiet` and the `POETRY_FILE` argument to a server's command line.

@@ -20,9 +20,9 @@ namespace {
 
 /// What one blocking download ended with.
 struct Download {
-    std::size_t bytes = 0;  ///< Bytes of poetry received.
-    bool connected = false; ///< False when we never reached the server.
-    error_code error;       ///< Empty when the poem arrived whole.
+    std::size_t bytes = 0;   ///< Bytes of poetry received.
+    bool connected = false;  ///< False when we never reached the server.
+    error_code error;        ///< Empty when the poem arrived whole.
 };
 
 //! [get_poetry]

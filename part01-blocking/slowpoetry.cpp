@@ -29,10 +29,14 @@ namespace {
 enum class Fault { none, reset, stall, endless };
 
 Fault parseFault(const std::string& text) {
-    if (text == "none") return Fault::none;
-    if (text == "reset") return Fault::reset;
-    if (text == "stall") return Fault::stall;
-    if (text == "endless") return Fault::endless;
+    if (text == "none")
+        return Fault::none;
+    if (text == "reset")
+        return Fault::reset;
+    if (text == "stall")
+        return Fault::stall;
+    if (text == "endless")
+        return Fault::endless;
     throw poetry::UsageError("--fault '" + text + "' is not one of none, reset, stall, endless");
 }
 
@@ -108,10 +112,18 @@ void sendForever(tcp::socket& socket, const std::string& poem, const Settings& s
 
 void serve(tcp::socket& socket, const std::string& poem, const Settings& settings) {
     switch (settings.fault) {
-        case Fault::none: sendPoem(socket, poem, settings); break;
-        case Fault::reset: sendHalfThenReset(socket, poem, settings); return;
-        case Fault::stall: stall(socket, settings); break;
-        case Fault::endless: sendForever(socket, poem, settings); break;
+        case Fault::none:
+            sendPoem(socket, poem, settings);
+            break;
+        case Fault::reset:
+            sendHalfThenReset(socket, poem, settings);
+            return;
+        case Fault::stall:
+            stall(socket, settings);
+            break;
+        case Fault::endless:
+            sendForever(socket, poem, settings);
+            break;
     }
     // A clean close: FIN after the last byte, which the client reads as end of poem.
     error_code ec;
@@ -122,7 +134,9 @@ void serve(tcp::socket& socket, const std::string& poem, const Settings& setting
 // SIGINT and SIGTERM end the server with status 0. The server is blocked in
 // accept() or a write most of the time, and has nothing to flush (every line is
 // flushed as it is printed), so leaving at once is both safe and what a user wants.
-extern "C" void leave(int) { std::_Exit(0); }
+extern "C" void leave(int) {
+    std::_Exit(0);
+}
 
 int run(int argc, char** argv) {
     poetry::CommandLine cl("slowpoetry", "[options] POETRY_FILE",

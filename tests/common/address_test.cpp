@@ -23,16 +23,15 @@ TEST_P(GoodAddress, Parses) {
     EXPECT_EQ(a.str(), c.shown);
 }
 
-INSTANTIATE_TEST_SUITE_P(Table, GoodAddress,
-                         ::testing::Values(Good{"10000", "127.0.0.1", 10000, "127.0.0.1:10000"},
-                                           Good{"1", "127.0.0.1", 1, "127.0.0.1:1"},
-                                           Good{"65535", "127.0.0.1", 65535, "127.0.0.1:65535"},
-                                           Good{"localhost:80", "localhost", 80, "localhost:80"},
-                                           Good{"10.1.2.3:10001", "10.1.2.3", 10001,
-                                                "10.1.2.3:10001"},
-                                           Good{"[::1]:10002", "::1", 10002, "[::1]:10002"},
-                                           Good{"[fe80::1%lo]:7", "fe80::1%lo", 7,
-                                                "[fe80::1%lo]:7"}));
+INSTANTIATE_TEST_SUITE_P(
+    Table, GoodAddress,
+    ::testing::Values(Good{"10000", "127.0.0.1", 10000, "127.0.0.1:10000"},
+                      Good{"1", "127.0.0.1", 1, "127.0.0.1:1"},
+                      Good{"65535", "127.0.0.1", 65535, "127.0.0.1:65535"},
+                      Good{"localhost:80", "localhost", 80, "localhost:80"},
+                      Good{"10.1.2.3:10001", "10.1.2.3", 10001, "10.1.2.3:10001"},
+                      Good{"[::1]:10002", "::1", 10002, "[::1]:10002"},
+                      Good{"[fe80::1%lo]:7", "fe80::1%lo", 7, "[fe80::1%lo]:7"}));
 
 struct Bad {
     const char* text;
@@ -55,19 +54,15 @@ TEST_P(BadAddress, IsRejectedWithAClearMessage) {
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(Table, BadAddress,
-                         ::testing::Values(Bad{"", "empty"}, Bad{"0", "out of range"},
-                                           Bad{"65536", "out of range"},
-                                           Bad{"99999999999999999999", "out of range"},
-                                           Bad{"-1", "not a number"}, Bad{"abc", "not a number"},
-                                           Bad{"10000x", "not a number"},
-                                           Bad{"host:", "missing port"},
-                                           Bad{":10000", "empty host"},
-                                           Bad{"::1:10000", "brackets"},
-                                           Bad{"[::1:10000", "missing ']'"},
-                                           Bad{"[::1]10000", "expected ':PORT'"},
-                                           Bad{"[]:10000", "empty host"},
-                                           Bad{"[::1]:", "missing port"}));
+INSTANTIATE_TEST_SUITE_P(
+    Table, BadAddress,
+    ::testing::Values(Bad{"", "empty"}, Bad{"0", "out of range"}, Bad{"65536", "out of range"},
+                      Bad{"99999999999999999999", "out of range"}, Bad{"-1", "not a number"},
+                      Bad{"abc", "not a number"}, Bad{"10000x", "not a number"},
+                      Bad{"host:", "missing port"}, Bad{":10000", "empty host"},
+                      Bad{"::1:10000", "brackets"}, Bad{"[::1:10000", "missing ']'"},
+                      Bad{"[::1]10000", "expected ':PORT'"}, Bad{"[]:10000", "empty host"},
+                      Bad{"[::1]:", "missing port"}));
 
 TEST(FormatAddress, BracketsOnlyIpv6) {
     EXPECT_EQ(formatAddress("127.0.0.1", 5), "127.0.0.1:5");

@@ -19,8 +19,7 @@ struct Args {
     }
 };
 
-std::optional<po::variables_map> parse(const CommandLine& cl, const Args& args,
-                                       std::ostream& out) {
+std::optional<po::variables_map> parse(const CommandLine& cl, const Args& args, std::ostream& out) {
     auto argv = args.argv();
     return cl.parse(static_cast<int>(argv.size()), argv.data(), out);
 }
@@ -102,8 +101,7 @@ TEST_P(BadCommandLine, IsAUsageErrorNamingTheArgument) {
 
 INSTANTIATE_TEST_SUITE_P(
     Table, BadCommandLine,
-    ::testing::Values(BadLine{true, {}, "missing ADDRESS"},
-                      BadLine{true, {"70000"}, "'70000'"},
+    ::testing::Values(BadLine{true, {}, "missing ADDRESS"}, BadLine{true, {"70000"}, "'70000'"},
                       BadLine{true, {"host:port"}, "'host:port'"},
                       BadLine{true, {"--bogus", "10000"}, "--bogus"},
                       BadLine{true, {"--qu", "10000"}, "--qu"},  // no guessing of prefixes

@@ -15,7 +15,7 @@ namespace {
 namespace fs = std::filesystem;
 
 class PoemFile : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         dir_ = fs::temp_directory_path() / ("poem_file_test." + std::to_string(getpid()));
         fs::create_directories(dir_);

@@ -20,7 +20,8 @@ TEST(Report, FailureLines) {
 }
 
 TEST(Report, TaskLines) {
-    EXPECT_EQ(chunkLine(2, 10, "127.0.0.1:10001"), "Task 2: got 10 bytes of poetry from 127.0.0.1:10001");
+    EXPECT_EQ(chunkLine(2, 10, "127.0.0.1:10001"),
+              "Task 2: got 10 bytes of poetry from 127.0.0.1:10001");
     EXPECT_EQ(taskTotalLine(3, 653), "Task 3: 653 bytes of poetry");
 }
 

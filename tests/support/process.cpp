@@ -31,9 +31,15 @@ using Clock = std::chrono::steady_clock;
 
 }  // namespace
 
-std::string binDir() { return POETRY_BIN_DIR; }
-std::string poetryDir() { return POETRY_DIR; }
-std::string poemPath(const std::string& name) { return poetryDir() + "/" + name; }
+std::string binDir() {
+    return POETRY_BIN_DIR;
+}
+std::string poetryDir() {
+    return POETRY_DIR;
+}
+std::string poemPath(const std::string& name) {
+    return poetryDir() + "/" + name;
+}
 
 std::string readFile(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -208,7 +214,9 @@ Server::Server(const std::string& name, const std::vector<std::string>& args)
     port_ = static_cast<std::uint16_t>(std::stoi(match[1]));
 }
 
-std::string Server::address() const { return "127.0.0.1:" + std::to_string(port_); }
+std::string Server::address() const {
+    return "127.0.0.1:" + std::to_string(port_);
+}
 
 std::vector<std::string> splitLines(const std::string& text) {
     std::vector<std::string> lines;

@@ -31,7 +31,7 @@ std::string readFile(const std::string& path);
 /// The destructor kills the process (SIGTERM, then SIGKILL) if it still runs and
 /// reaps it, so a test that fails half way leaves nothing behind.
 class Process {
-public:
+  public:
     /// Starts `program` (a path) with `args`; stdin is /dev/null.
     Process(const std::string& program, const std::vector<std::string>& args);
     ~Process();
@@ -62,7 +62,7 @@ public:
     /// Everything read from stderr so far.
     const std::string& err() const { return err_; }
 
-private:
+  private:
     /// Reads what is available on the pipes, waiting at most `timeout`; false on timeout.
     bool pump(std::chrono::milliseconds timeout);
 
@@ -88,7 +88,7 @@ RunResult run(const std::string& name, const std::vector<std::string>& args,
 
 /// A poetry server started for a test: reads the port from its first line.
 class Server {
-public:
+  public:
     /// Starts program `name` from binDir() with `args` and waits for
     /// `Serving FILE on port P.`.
     Server(const std::string& name, const std::vector<std::string>& args);
@@ -102,7 +102,7 @@ public:
     /// The server process, to signal it or read its output.
     Process& process() { return process_; }
 
-private:
+  private:
     Process process_;
     std::uint16_t port_ = 0;
 };
