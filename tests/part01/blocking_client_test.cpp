@@ -1,0 +1,115 @@
+// End-to-end tests of blocking-get-poetry against real slowpoetry servers.
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "support/process.hpp"
+
+namespace poetry::test {
+namespace {
+
+std::size_t sizeOf(const char* poem) {
+    return readFile(poemPath(poem)).size();
+}
+
+TEST(BlockingClient, DownloadsEveryPoemInOrderWithExactByteCounts) {
+    Server a("slowpoetry", {"--delay", "0", "--num-bytes", "30", poemPath("ecstasy.txt")});
+    Server b("slowpoetry", {"--delay", "0", poemPath("fascination.txt")});
+    Server c("slowpoetry", {"--delay", "0", "--num-bytes", "1", poemPath("alla_sera.txt")});
+    RunResult r = run("blocking-get-poetry", {std::to_string(a.port()), b.address(),
+                                              "127.0.0.1:" + std::to_string(c.port())});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(r.err, "");
+    auto lines = splitLines(r.out);
+    ASSERT_EQ(lines.size(), 7u) << r.out;
+    const Server* servers[] = {&a, &b, &c};
+    const char* poems[] = {"ecstasy.txt", "fascination.txt", "alla_sera.txt"};
+    for (int i = 0; i < 3; ++i) {
+        std::string task = "Task " + std::to_string(i + 1) + ": ";
+        EXPECT_EQ(lines[2 * i], task + "get poetry from: " + servers[i]->address());
+        std::regex got(task + "got " + std::to_string(sizeOf(poems[i])) +
+                       " bytes of poetry from 127\\.0\\.0\\.1:" +
+                       std::to_string(servers[i]->port()) + R"( in \d+:\d\d:\d\d\.\d{6})");
+        EXPECT_TRUE(std::regex_match(lines[2 * i + 1], got)) << lines[2 * i + 1];
+    }
+    EXPECT_TRUE(std::regex_match(lines[6], std::regex(R"(Got 3 poems in \d+:\d\d:\d\d\.\d{6})")))
+        << lines[6];
+}
+
+TEST(BlockingClient, QuietPrintsOnlyTheSummary) {
+    Server a("slowpoetry", {"--delay", "0", poemPath("science.txt")});
+    RunResult r = run("blocking-get-poetry", {"-q", a.address()});
+    EXPECT_EQ(r.exitCode, 0);
+    auto lines = splitLines(r.out);
+    ASSERT_EQ(lines.size(), 1u) << r.out;
+    EXPECT_EQ(lines[0].rfind("Got 1 poems in ", 0), 0u);
+}
+
+TEST(BlockingClient, ARefusedAddressFailsAloneAndExitsOne) {
+    Server a("slowpoetry", {"--delay", "0", poemPath("science.txt")});
+    Server b("slowpoetry", {"--delay", "0", poemPath("fascination.txt")});
+    std::string refused = "127.0.0.1:" + std::to_string(refusedPort());
+    RunResult r = run("blocking-get-poetry", {a.address(), refused, b.address()});
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_EQ(r.err, "Failed to connect to: " + refused + " (Connection refused)\n");
+    EXPECT_NE(r.out.find("Task 1: got " + std::to_string(sizeOf("science.txt")) + " bytes"),
+              std::string::npos);
+    EXPECT_NE(r.out.find("Task 3: got " + std::to_string(sizeOf("fascination.txt")) + " bytes"),
+              std::string::npos);
+    auto lines = splitLines(r.out);
+    EXPECT_TRUE(std::regex_match(lines.back(),
+                                 std::regex(R"(Got 2 poems in \d+:\d\d:\d\d\.\d{6} \(1 failed\))")))
+        << lines.back();
+}
+
+TEST(BlockingClient, AResetMidPoemIsALostPoemNotAPoem) {
+    Server a("slowpoetry", {"--fault", "reset", poemPath("ecstasy.txt")});
+    RunResult r = run("blocking-get-poetry", {a.address()});
+    EXPECT_EQ(r.exitCode, 1);
+    std::regex lost("Lost poem from " +
+                    std::regex_replace(a.address(), std::regex(R"(\.)"), "\\.") +
+                    R"( after \d+ bytes \(Connection reset by peer\)\n)");
+    EXPECT_TRUE(std::regex_match(r.err, lost)) << r.err;
+    EXPECT_NE(r.out.find("Got 0 poems in "), std::string::npos);
+    EXPECT_NE(r.out.find("(1 failed)"), std::string::npos);
+}
+
+TEST(BlockingClient, Ipv6Address) {
+    Server a("slowpoetry", {"--iface", "::1", "--delay", "0", poemPath("science.txt")});
+    RunResult r = run("blocking-get-poetry", {"[::1]:" + std::to_string(a.port())});
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.out.find("from [::1]:" + std::to_string(a.port()) + " in "), std::string::npos);
+}
+
+struct BadClientArgs {
+    std::vector<std::string> args;
+    const char* mentions;
+};
+
+class BlockingClientUsage : public ::testing::TestWithParam<BadClientArgs> {};
+
+TEST_P(BlockingClientUsage, OneLineNamingTheArgumentAndExitTwo) {
+    RunResult r = run("blocking-get-poetry", GetParam().args);
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_EQ(r.out, "");
+    auto lines = splitLines(r.err);
+    ASSERT_EQ(lines.size(), 1u) << r.err;
+    EXPECT_NE(lines[0].find(GetParam().mentions), std::string::npos) << lines[0];
+}
+
+INSTANTIATE_TEST_SUITE_P(Table, BlockingClientUsage,
+                         ::testing::Values(BadClientArgs{{}, "missing ADDRESS"},
+                                           BadClientArgs{{"0"}, "'0'"},
+                                           BadClientArgs{{"65536"}, "'65536'"},
+                                           BadClientArgs{{"localhost:http"}, "'localhost:http'"},
+                                           BadClientArgs{{"::1:80"}, "'::1:80'"},
+                                           BadClientArgs{{"--nope", "10000"}, "--nope"}));
+
+TEST(BlockingClient, HelpExitsZero) {
+    RunResult r = run("blocking-get-poetry", {"-h"});
+    EXPECT_EQ(r.exitCode, 0);
+    EXPECT_NE(r.out.find("Usage: blocking-get-poetry [options] ADDRESS..."), std::string::npos);
+}
+
+}  // namespace
+}  // namespace poetry::test

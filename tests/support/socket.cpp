@@ -1,0 +1,102 @@
+#include "socket.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+namespace poetry::test {
+
+namespace {
+using Clock = std::chrono::steady_clock;
+}
+
+ClientSocket::ClientSocket(std::uint16_t port, const std::string& host) {
+    sockaddr_storage storage{};
+    socklen_t length = 0;
+    auto* v4 = reinterpret_cast<sockaddr_in*>(&storage);
+    auto* v6 = reinterpret_cast<sockaddr_in6*>(&storage);
+    if (inet_pton(AF_INET, host.c_str(), &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons(port);
+        length = sizeof *v4;
+    } else if (inet_pton(AF_INET6, host.c_str(), &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons(port);
+        length = sizeof *v6;
+    } else {
+        throw std::invalid_argument("not an IP literal: " + host);
+    }
+    fd_ = socket(storage.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd_ < 0 || connect(fd_, reinterpret_cast<sockaddr*>(&storage), length) != 0) {
+        std::string why = std::strerror(errno);
+        close();
+        throw std::runtime_error("connect to port " + std::to_string(port) + ": " + why);
+    }
+}
+
+ClientSocket::~ClientSocket() {
+    close();
+}
+
+void ClientSocket::close() {
+    if (fd_ >= 0) {
+        ::close(fd_);
+        fd_ = -1;
+    }
+}
+
+bool ClientSocket::readable(std::chrono::milliseconds wait) {
+    pollfd p{fd_, POLLIN, 0};
+    return poll(&p, 1, static_cast<int>(wait.count())) > 0;
+}
+
+std::string ClientSocket::readAtLeast(std::size_t n, std::chrono::milliseconds timeout) {
+    std::string data;
+    auto deadline = Clock::now() + timeout;
+    char buffer[65536];
+    while (data.size() < n) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+        if (left.count() <= 0 || !readable(left)) {
+            throw std::runtime_error("timed out after " + std::to_string(data.size()) + " bytes");
+        }
+        ssize_t got = read(fd_, buffer, sizeof buffer);
+        if (got <= 0) {
+            break;
+        }
+        data.append(buffer, static_cast<std::size_t>(got));
+    }
+    return data;
+}
+
+std::string ClientSocket::readAll(int* error, std::chrono::milliseconds timeout) {
+    std::string data;
+    auto deadline = Clock::now() + timeout;
+    char buffer[65536];
+    for (;;) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+        if (left.count() <= 0 || !readable(left)) {
+            throw std::runtime_error("stream did not end in time after " +
+                                     std::to_string(data.size()) + " bytes");
+        }
+        ssize_t got = read(fd_, buffer, sizeof buffer);
+        if (got > 0) {
+            data.append(buffer, static_cast<std::size_t>(got));
+            continue;
+        }
+        if (got < 0 && errno == EINTR) {
+            continue;
+        }
+        if (error != nullptr) {
+            *error = got == 0 ? 0 : errno;
+        }
+        return data;
+    }
+}
+
+}  // namespace poetry::test
