@@ -1,0 +1,384 @@
+// The reactor: Twisted's vocabulary on top of one boost::asio::io_context.
+//
+// How readiness becomes doRead(): for each watched file descriptor we keep one
+// posix::stream_descriptor (one, because epoll cannot register the same fd twice,
+// and a descriptor can be both a reader and a writer) and ask Asio to
+// async_wait(wait_read) on it. When the wait completes, Asio's loop calls our
+// handler, which calls doRead() and, if the descriptor is still a reader, waits
+// again. Writers work the same way with wait_write and doWrite().
+//
+// The descriptor is not ours: we release() the stream_descriptor before destroying
+// it, so Asio never closes the fd.
+#include "part04-raw-reactor/reactor.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <iostream>
+#include <optional>
+#include <stdexcept>
+#include <unordered_map>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "part04-raw-reactor/call_queue.hpp"
+
+namespace poetry::reactor {
+
+namespace asio = boost::asio;
+using boost::system::error_code;
+
+namespace {
+
+// Reports an error that escaped a callback: one line on stderr, and the loop goes on,
+// as Twisted logs "Unhandled Error" and carries on.
+void reportUnhandled(const std::string& where, const std::string& what) {
+    std::cerr << "reactor: unhandled error in " << where << ": " << what << std::endl;
+}
+
+}  // namespace
+
+struct Reactor::Impl {
+    // One watched fd: its Asio descriptor, who reads it, who writes it. A wait is
+    // identified by a token; removing a reader or writer changes the token, so a
+    // wait that completes afterwards (even one already queued in this loop turn)
+    // is recognised as stale and calls nobody.
+    struct Watch {
+        int fd = -1;
+        std::unique_ptr<asio::posix::stream_descriptor> stream;
+        std::shared_ptr<ReadDescriptor> reader;
+        std::shared_ptr<WriteDescriptor> writer;
+        std::uint64_t readToken = 0;
+        std::uint64_t writeToken = 0;
+        bool readPending = false;
+        bool writePending = false;
+    };
+
+    Impl()
+        : calls(std::make_shared<CallQueue>([this] { return seconds(); }, [this] { armTimer(); })) {
+    }
+
+    ~Impl() {
+        // Let go of every fd before the io_context goes, without closing any.
+        for (auto& [fd, watch] : watches) {
+            dropStream(*watch);
+            watch->reader.reset();
+            watch->writer.reset();
+        }
+        watches.clear();
+        readers.clear();
+        writers.clear();
+    }
+
+    static Seconds seconds() {
+        return std::chrono::duration_cast<Seconds>(
+            std::chrono::steady_clock::now().time_since_epoch());
+    }
+
+    std::shared_ptr<Watch> watchFor(int fd) {
+        if (fd < 0) {
+            throw std::invalid_argument("reactor: cannot watch a descriptor whose fileno() is " +
+                                        std::to_string(fd));
+        }
+        auto& watch = watches[fd];
+        if (!watch) {
+            watch = std::make_shared<Watch>();
+            watch->fd = fd;
+            watch->stream = std::make_unique<asio::posix::stream_descriptor>(io, fd);
+        }
+        return watch;
+    }
+
+    std::shared_ptr<Watch> findReader(const ReadDescriptor& reader) const {
+        for (const auto& [fd, watch] : watches) {
+            if (watch->reader.get() == &reader) {
+                return watch;
+            }
+        }
+        return nullptr;
+    }
+
+    std::shared_ptr<Watch> findWriter(const WriteDescriptor& writer) const {
+        for (const auto& [fd, watch] : watches) {
+            if (watch->writer.get() == &writer) {
+                return watch;
+            }
+        }
+        return nullptr;
+    }
+
+    static void dropStream(Watch& watch) {
+        if (watch.stream) {
+            error_code ignored;
+            watch.stream->cancel(ignored);
+            watch.stream->release();  // not close(): the fd belongs to the descriptor
+            watch.stream.reset();
+        }
+    }
+
+    // Forgets a watch that nobody reads or writes any more.
+    void dropIfUnused(const std::shared_ptr<Watch>& watch) {
+        if (watch->reader || watch->writer) {
+            return;
+        }
+        dropStream(*watch);
+        auto it = watches.find(watch->fd);
+        if (it != watches.end() && it->second == watch) {
+            watches.erase(it);
+        }
+    }
+
+    void armRead(const std::shared_ptr<Watch>& watch) {
+        if (watch->readPending || !watch->reader || !watch->stream) {
+            return;
+        }
+        watch->readPending = true;
+        std::uint64_t token = ++watch->readToken;
+        watch->stream->async_wait(asio::posix::stream_descriptor::wait_read,
+                                  [this, watch, token](error_code ec) {
+                                      if (watch->readToken == token) {
+                                          watch->readPending = false;
+                                          onReady(watch, ec, true);
+                                      }
+                                  });
+    }
+
+    void armWrite(const std::shared_ptr<Watch>& watch) {
+        if (watch->writePending || !watch->writer || !watch->stream) {
+            return;
+        }
+        watch->writePending = true;
+        std::uint64_t token = ++watch->writeToken;
+        watch->stream->async_wait(asio::posix::stream_descriptor::wait_write,
+                                  [this, watch, token](error_code ec) {
+                                      if (watch->writeToken == token) {
+                                          watch->writePending = false;
+                                          onReady(watch, ec, false);
+                                      }
+                                  });
+    }
+
+    // Cancels the waits on a watch and re-arms the ones still wanted. Asio can only
+    // cancel all of a descriptor's waits at once.
+    void cancelWaits(const std::shared_ptr<Watch>& watch) {
+        if (!watch->stream) {
+            return;
+        }
+        ++watch->readToken;  // whatever completes from now on is stale
+        ++watch->writeToken;
+        watch->readPending = false;
+        watch->writePending = false;
+        error_code ignored;
+        watch->stream->cancel(ignored);
+        armRead(watch);
+        armWrite(watch);
+    }
+
+    // A wait completed: the fd is readable (or writable), so call doRead() (doWrite()).
+    void onReady(const std::shared_ptr<Watch>& watch, error_code ec, bool forRead) {
+        // Local copies keep the descriptor alive even if it removes itself in doRead.
+        std::shared_ptr<FileDescriptor> descriptor;
+        if (forRead) {
+            descriptor = watch->reader;
+        } else {
+            descriptor = watch->writer;
+        }
+        if (!descriptor) {
+            return;
+        }
+        if (ec == asio::error::operation_aborted) {
+            forRead ? armRead(watch) : armWrite(watch);
+            return;
+        }
+        std::optional<Reason> why;
+        if (ec) {
+            why = Reason::fromErrorCode(ec);  // the fd itself is broken
+        } else {
+            try {
+                why = forRead ? watch->reader->doRead() : watch->writer->doWrite();
+            } catch (const std::exception& error) {
+                why = Reason(ReasonKind::ConnectionLost, error.what());
+            } catch (...) {
+                why = Reason(ReasonKind::ConnectionLost, "unknown exception");
+            }
+        }
+        if (why) {
+            disconnect(descriptor, *why);
+            return;
+        }
+        forRead ? armRead(watch) : armWrite(watch);
+    }
+
+    // The descriptor's connection ended: stop watching it both ways, then tell it, once.
+    void disconnect(const std::shared_ptr<FileDescriptor>& descriptor, const Reason& why) {
+        if (auto* reader = dynamic_cast<ReadDescriptor*>(descriptor.get())) {
+            removeReader(*reader);
+        }
+        if (auto* writer = dynamic_cast<WriteDescriptor*>(descriptor.get())) {
+            removeWriter(*writer);
+        }
+        try {
+            descriptor->connectionLost(why);
+        } catch (const std::exception& error) {
+            reportUnhandled("connectionLost of " + descriptor->logPrefix(), error.what());
+        } catch (...) {
+            reportUnhandled("connectionLost of " + descriptor->logPrefix(), "unknown exception");
+        }
+    }
+
+    void addReader(std::shared_ptr<ReadDescriptor> reader) {
+        if (!reader || findReader(*reader)) {
+            return;
+        }
+        auto watch = watchFor(reader->fileno());
+        if (watch->reader) {
+            // Another object read this fd: the newcomer replaces it.
+            std::erase(readers, watch->reader);
+        }
+        readers.push_back(reader);
+        watch->reader = std::move(reader);
+        cancelWaits(watch);
+    }
+
+    void removeReader(ReadDescriptor& reader) {
+        auto watch = findReader(reader);
+        if (!watch) {
+            return;
+        }
+        std::erase(readers, watch->reader);
+        watch->reader.reset();
+        cancelWaits(watch);
+        dropIfUnused(watch);
+    }
+
+    void addWriter(std::shared_ptr<WriteDescriptor> writer) {
+        if (!writer || findWriter(*writer)) {
+            return;
+        }
+        auto watch = watchFor(writer->fileno());
+        if (watch->writer) {
+            std::erase(writers, watch->writer);
+        }
+        writers.push_back(writer);
+        watch->writer = std::move(writer);
+        cancelWaits(watch);
+    }
+
+    void removeWriter(WriteDescriptor& writer) {
+        auto watch = findWriter(writer);
+        if (!watch) {
+            return;
+        }
+        std::erase(writers, watch->writer);
+        watch->writer.reset();
+        cancelWaits(watch);
+        dropIfUnused(watch);
+    }
+
+    // One Asio timer for the earliest delayed call.
+    void armTimer() {
+        auto next = calls->nextTime();
+        std::uint64_t token = ++timerToken;
+        if (!next) {
+            timer.cancel();
+            return;
+        }
+        timer.expires_at(std::chrono::steady_clock::time_point(
+            std::chrono::duration_cast<std::chrono::steady_clock::duration>(*next)));
+        timer.async_wait([this, token](error_code ec) {
+            if (ec || token != timerToken) {
+                return;
+            }
+            calls->runDue(seconds(), false,
+                          [](const std::string& what) { reportUnhandled("delayed call", what); });
+        });
+    }
+
+    asio::io_context io;
+    asio::steady_timer timer{io};
+    std::uint64_t timerToken = 0;
+    std::shared_ptr<CallQueue> calls;
+    std::unordered_map<int, std::shared_ptr<Watch>> watches;
+    std::vector<std::shared_ptr<ReadDescriptor>> readers;   // in the order added
+    std::vector<std::shared_ptr<WriteDescriptor>> writers;  // in the order added
+    bool running = false;
+    bool stopping = false;
+};
+
+Reactor::Reactor() : impl_(std::make_unique<Impl>()) {}
+
+Reactor::~Reactor() = default;
+
+void Reactor::addReader(std::shared_ptr<ReadDescriptor> reader) {
+    impl_->addReader(std::move(reader));
+}
+
+void Reactor::removeReader(ReadDescriptor& reader) {
+    impl_->removeReader(reader);
+}
+
+void Reactor::addWriter(std::shared_ptr<WriteDescriptor> writer) {
+    impl_->addWriter(std::move(writer));
+}
+
+void Reactor::removeWriter(WriteDescriptor& writer) {
+    impl_->removeWriter(writer);
+}
+
+std::vector<std::shared_ptr<ReadDescriptor>> Reactor::getReaders() const {
+    return impl_->readers;
+}
+
+std::vector<std::shared_ptr<WriteDescriptor>> Reactor::getWriters() const {
+    return impl_->writers;
+}
+
+Seconds Reactor::seconds() const {
+    return Impl::seconds();
+}
+
+std::shared_ptr<DelayedCall> Reactor::callLater(Seconds delay, std::function<void()> fn) {
+    return impl_->calls->schedule(delay, std::move(fn));
+}
+
+std::vector<std::shared_ptr<DelayedCall>> Reactor::getDelayedCalls() const {
+    return impl_->calls->pending();
+}
+
+void Reactor::run() {
+    if (impl_->running) {
+        throw std::logic_error("reactor: run() called while the reactor is already running");
+    }
+    impl_->running = true;
+    impl_->stopping = false;
+    struct Reset {
+        Impl& impl;
+        ~Reset() {
+            impl.running = false;
+            impl.stopping = false;
+        }
+    } reset{*impl_};
+    // The work guard keeps run() blocking even with nothing to watch: only stop() ends it.
+    auto guard = asio::make_work_guard(impl_->io);
+    impl_->io.restart();
+    impl_->io.run();
+}
+
+void Reactor::stop() {
+    if (!impl_->running || impl_->stopping) {
+        throw ReactorNotRunning("reactor: stop() called on a reactor that is not running");
+    }
+    impl_->stopping = true;
+    impl_->io.stop();  // run() returns as soon as the current handler is done
+}
+
+bool Reactor::running() const {
+    return impl_->running && !impl_->stopping;
+}
+
+boost::asio::io_context& Reactor::context() {
+    return impl_->io;
+}
+
+}  // namespace poetry::reactor

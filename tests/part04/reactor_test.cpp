@@ -1,0 +1,643 @@
+// The reactor on socket pairs and timers: readiness becomes doRead()/doWrite(),
+// reasons reach connectionLost() once, delayed calls run in order, stop() is prompt.
+#include "part04-raw-reactor/reactor.hpp"
+
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <cerrno>
+#include <functional>
+#include <stdexcept>
+#include <string>
+
+namespace {
+
+using namespace std::chrono_literals;
+using poetry::reactor::AlreadyCalled;
+using poetry::reactor::AlreadyCancelled;
+using poetry::reactor::DelayedCall;
+using poetry::reactor::Reactor;
+using poetry::reactor::ReactorNotRunning;
+using poetry::reactor::ReadDescriptor;
+using poetry::reactor::Reason;
+using poetry::reactor::ReasonKind;
+using poetry::reactor::Seconds;
+using poetry::reactor::WriteDescriptor;
+
+/// A connected pair of Unix stream sockets; closes what is still open.
+struct SocketPair {
+    int ours = -1;    ///< The end the reactor watches.
+    int theirs = -1;  ///< The end the test writes to.
+
+    SocketPair() {
+        int fds[2];
+        if (::socketpair(AF_UNIX, SOCK_STREAM, 0, fds) != 0) {
+            throw std::runtime_error("socketpair failed");
+        }
+        ours = fds[0];
+        theirs = fds[1];
+    }
+    ~SocketPair() {
+        closeOurs();
+        closeTheirs();
+    }
+    void send(const std::string& text) const {
+        ASSERT_EQ(::write(theirs, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+    }
+    void closeOurs() {
+        if (ours >= 0) {
+            ::close(ours);
+            ours = -1;
+        }
+    }
+    void closeTheirs() {
+        if (theirs >= 0) {
+            ::close(theirs);
+            theirs = -1;
+        }
+    }
+};
+
+/// A read descriptor whose doRead() the test scripts. By default it reads what is
+/// there and returns ConnectionDone at end of file.
+class TestReader : public ReadDescriptor {
+  public:
+    explicit TestReader(int fd) : fd_(fd) {}
+
+    int fileno() const override { return fd_; }
+
+    std::optional<Reason> doRead() override {
+        ++reads;
+        if (onRead) {
+            return onRead();
+        }
+        return drain();
+    }
+
+    void connectionLost(const Reason& reason) override {
+        lost.push_back(reason);
+        if (onLost) {
+            onLost(reason);
+        }
+    }
+
+    std::string logPrefix() const override { return "TestReader"; }
+
+    /// Reads until the socket would block; EOF is ConnectionDone.
+    std::optional<Reason> drain() {
+        char buffer[256];
+        for (;;) {
+            ssize_t n = ::recv(fd_, buffer, sizeof buffer, MSG_DONTWAIT);
+            if (n > 0) {
+                data.append(buffer, static_cast<std::size_t>(n));
+            } else if (n == 0) {
+                return Reason::connectionDone();
+            } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                return std::nullopt;
+            } else {
+                return Reason(ReasonKind::ConnectionLost, "recv failed");
+            }
+        }
+    }
+
+    int reads = 0;
+    std::string data;
+    std::vector<Reason> lost;
+    std::function<std::optional<Reason>()> onRead;
+    std::function<void(const Reason&)> onLost;
+
+  private:
+    int fd_;
+};
+
+/// Both a reader and a writer on one fd, as part05's transports are.
+class TestReadWriter : public TestReader, public WriteDescriptor {
+  public:
+    using TestReader::TestReader;
+    int fileno() const override { return TestReader::fileno(); }
+    void connectionLost(const Reason& reason) override { TestReader::connectionLost(reason); }
+    std::optional<Reason> doWrite() override {
+        ++writes;
+        return onWrite ? onWrite() : std::nullopt;
+    }
+    int writes = 0;
+    std::function<std::optional<Reason>()> onWrite;
+};
+
+/// Runs the reactor, with a safety stop so a broken reactor fails instead of hanging.
+void runWithTimeout(Reactor& reactor, Seconds limit = Seconds(10)) {
+    bool timedOut = false;
+    auto safety = reactor.callLater(limit, [&] {
+        timedOut = true;
+        reactor.stop();
+    });
+    reactor.run();
+    if (safety->active()) {
+        safety->cancel();
+    }
+    ASSERT_FALSE(timedOut) << "the reactor did not stop by itself";
+}
+
+/// Stops the reactor a little later, letting any further (wrong) callbacks show up.
+void stopSoon(Reactor& reactor) {
+    reactor.callLater(50ms, [&reactor] { reactor.stop(); });
+}
+
+// --- read descriptors -------------------------------------------------------------
+
+TEST(Reactor, ReadableDescriptorGetsDoRead) {
+    Reactor reactor;
+    SocketPair pair;
+    auto reader = std::make_shared<TestReader>(pair.ours);
+    reader->onRead = [&] {
+        auto why = reader->drain();
+        reactor.stop();
+        return why;
+    };
+    reactor.addReader(reader);
+    pair.send("hello");
+    runWithTimeout(reactor);
+    EXPECT_EQ(reader->reads, 1);
+    EXPECT_EQ(reader->data, "hello");
+}
+
+TEST(Reactor, DescriptorWithNothingToReadGetsNoDoRead) {
+    Reactor reactor;
+    SocketPair pair;
+    auto reader = std::make_shared<TestReader>(pair.ours);
+    reactor.addReader(reader);
+    stopSoon(reactor);
+    runWithTimeout(reactor);
+    EXPECT_EQ(reader->reads, 0);
+    EXPECT_EQ(reactor.getReaders().size(), 1u);
+}
+
+TEST(Reactor, DoReadIsCalledAgainForMoreData) {
+    Reactor reactor;
+    SocketPair pair;
+    auto reader = std::make_shared<TestReader>(pair.ours);
+    reader->onRead = [&] {
+        auto why = reader->drain();
+        if (reader->data == "one") {
+            pair.send("two");
+        } else if (reader->data == "onetwo") {
+            reactor.stop();
+        }
+        return why;
+    };
+    reactor.addReader(reader);
+    pair.send("one");
+    runWithTimeout(reactor);
+    EXPECT_EQ(reader->data, "onetwo");
+    EXPECT_EQ(reader->reads, 2);
+}
+
+TEST(Reactor, RemoveReaderStopsCallbacks) {
+    Reactor reactor;
+    SocketPair pair;
+    auto reader = std::make_shared<TestReader>(pair.ours);
+    reader->onRead = [&] {
+        // Leave the data unread: a reactor still watching would call again and again.
+        reactor.removeReader(*reader);
+        stopSoon(reactor);
+        return std::nullopt;
+    };
+    reactor.addReader(reader);
+    pair.send("unread");
+    runWithTimeout(reactor);
+    EXPECT_EQ(reader->reads, 1);
+    EXPECT_TRUE(reactor.getReaders().empty());
+    EXPECT_TRUE(reader->lost.empty()) << "removing is not losing the connection";
+}
+
+TEST(Reactor, RemoveReaderBeforeRunMeansNoCallback) {
+    Reactor reactor;
+    SocketPair pair;
+    auto reader = std::make_shared<TestReader>(pair.ours);
+    reactor.addReader(reader);
+    pair.send("x");
+    reactor.removeReader(*reader);
+    reactor.removeReader(*reader);  // removing twice does nothing
+    stopSoon(reactor);
+    runWithTimeout(reactor);
+    EXPECT_EQ(reader->reads, 0);
+}
+
+TEST(Reactor, ReturnedReasonReachesConnectionLostOnceAndRemoves) {
+    Reactor reactor;
+    SocketPair pair;
+    auto reader = std::make_shared<TestReader>(pair.ours);
+    reader->onRead = [] { return Reason(ReasonKind::ConnectionLost, "gone"); };
+    reader->onLost = [&](const Reason&) {
+        EXPECT_TRUE(reactor.getReaders().empty()) << "removed before connectionLost";
+        stopSoon(reactor);
+    };
+    reactor.addReader(reader);
+    pair.send("still readable after the reason");
+    runWithTimeout(reactor);
+    EXPECT_EQ(reader->reads, 1);
+    ASSERT_EQ(reader->lost.size(), 1u);
+    EXPECT_TRUE(reader->lost[0].check(ReasonKind::ConnectionLost));
+    EXPECT_EQ(reader->lost[0].message(), "gone");
+    EXPECT_TRUE(reactor.getReaders().empty());
+}
+
+TEST(Reactor, EndOfFileIsConnectionDone) {
+    Reactor reactor;
+    SocketPair pair;
+    auto reader = std::make_shared<TestReader>(pair.ours);
+    reader->onLost = [&](const Reason&) { reactor.stop(); };
+    reactor.addReader(reader);
+    pair.send("last words");
+    pair.closeTheirs();
+    runWithTimeout(reactor);
+    EXPECT_EQ(reader->data, "last words");
+    ASSERT_EQ(reader->lost.size(), 1u);
+    EXPECT_EQ(reader->lost[0].kind(), ReasonKind::ConnectionDone);
+}
+
+TEST(Reactor, ExceptionFromDoReadBecomesConnectionLost) {
+    Reactor reactor;
+    SocketPair pair;
+    auto reader = std::make_shared<TestReader>(pair.ours);
+    reader->onRead = []() -> std::optional<Reason> { throw std::runtime_error("parse error"); };
+    reader->onLost = [&](const Reason&) { stopSoon(reactor); };
+    reactor.addReader(reader);
+    pair.send("x");
+    runWithTimeout(reactor);
+    EXPECT_EQ(reader->reads, 1);
+    ASSERT_EQ(reader->lost.size(), 1u);
+    EXPECT_EQ(reader->lost[0].kind(), ReasonKind::ConnectionLost);
+    EXPECT_EQ(reader->lost[0].message(), "parse error");
+    EXPECT_TRUE(reactor.getReaders().empty());
+}
+
+TEST(Reactor, ReaderRemovingItselfInsideDoReadIsSafe) {
+    Reactor reactor;
+    SocketPair pair;
+    int reads = 0;
+    std::weak_ptr<TestReader> weak;
+    {
+        // Only the reactor holds the reader: removing itself drops the last owner
+        // while doRead is still running, which must be safe.
+        auto reader = std::make_shared<TestReader>(pair.ours);
+        TestReader* self = reader.get();
+        reader->onRead = [&, self] {
+            ++reads;
+            reactor.removeReader(*self);
+            self->data = "still alive";  // touches the object after its removal
+            stopSoon(reactor);
+            return std::nullopt;
+        };
+        weak = reader;
+        reactor.addReader(std::move(reader));
+    }
+    pair.send("x");
+    runWithTimeout(reactor);
+    EXPECT_EQ(reads, 1);
+    EXPECT_TRUE(weak.expired()) << "the reactor let go of the removed reader";
+}
+
+TEST(Reactor, RemovingAnotherReadyReaderInTheSameTurnPreventsItsDoRead) {
+    Reactor reactor;
+    SocketPair first;
+    SocketPair second;
+    auto a = std::make_shared<TestReader>(first.ours);
+    auto b = std::make_shared<TestReader>(second.ours);
+    // Both are readable before run(), so both waits complete in the same turn;
+    // whichever runs first removes the other.
+    a->onRead = [&] {
+        reactor.removeReader(*b);
+        stopSoon(reactor);
+        return a->drain();
+    };
+    b->onRead = [&] {
+        reactor.removeReader(*a);
+        stopSoon(reactor);
+        return b->drain();
+    };
+    reactor.addReader(a);
+    reactor.addReader(b);
+    first.send("a");
+    second.send("b");
+    runWithTimeout(reactor);
+    EXPECT_EQ(a->reads + b->reads, 1);
+    EXPECT_EQ(reactor.getReaders().size(), 1u);
+}
+
+TEST(Reactor, ReaderCanBeAddedAgainAfterRemoval) {
+    Reactor reactor;
+    SocketPair pair;
+    auto reader = std::make_shared<TestReader>(pair.ours);
+    reader->onRead = [&] {
+        auto why = reader->drain();
+        if (reader->reads == 1) {
+            reactor.removeReader(*reader);
+            reactor.addReader(reader);  // same turn, same fd
+            pair.send("again");
+        } else {
+            reactor.stop();
+        }
+        return why;
+    };
+    reactor.addReader(reader);
+    pair.send("once ");
+    runWithTimeout(reactor);
+    EXPECT_EQ(reader->data, "once again");
+}
+
+TEST(Reactor, GetReadersListsInTheOrderAdded) {
+    Reactor reactor;
+    SocketPair first;
+    SocketPair second;
+    auto a = std::make_shared<TestReader>(first.ours);
+    auto b = std::make_shared<TestReader>(second.ours);
+    reactor.addReader(b);
+    reactor.addReader(a);
+    reactor.addReader(b);  // already a reader: nothing changes
+    auto readers = reactor.getReaders();
+    ASSERT_EQ(readers.size(), 2u);
+    EXPECT_EQ(readers[0], b);
+    EXPECT_EQ(readers[1], a);
+}
+
+TEST(Reactor, TheReactorNeverClosesTheDescriptor) {
+    SocketPair pair;
+    {
+        Reactor reactor;
+        auto reader = std::make_shared<TestReader>(pair.ours);
+        reactor.addReader(reader);
+        reactor.removeReader(*reader);
+        reactor.addReader(reader);  // and one still registered when the reactor goes
+    }
+    EXPECT_NE(::fcntl(pair.ours, F_GETFD), -1) << "the fd must still be open";
+}
+
+TEST(Reactor, DescriptorWithoutAFileNumberIsRejected) {
+    Reactor reactor;
+    auto reader = std::make_shared<TestReader>(-1);
+    EXPECT_THROW(reactor.addReader(reader), std::invalid_argument);
+    EXPECT_TRUE(reactor.getReaders().empty());
+}
+
+// --- write descriptors -----------------------------------------------------------
+
+TEST(Reactor, WritableDescriptorGetsDoWriteUntilRemoved) {
+    Reactor reactor;
+    SocketPair pair;
+    auto writer = std::make_shared<TestReadWriter>(pair.ours);
+    writer->onWrite = [&] {
+        if (writer->writes == 3) {
+            reactor.removeWriter(*writer);
+            stopSoon(reactor);
+        }
+        return std::nullopt;
+    };
+    reactor.addWriter(writer);
+    EXPECT_EQ(reactor.getWriters().size(), 1u);
+    runWithTimeout(reactor);
+    EXPECT_EQ(writer->writes, 3);
+    EXPECT_TRUE(reactor.getWriters().empty());
+}
+
+TEST(Reactor, OneDescriptorCanReadAndWriteTheSameFd) {
+    Reactor reactor;
+    SocketPair pair;
+    auto both = std::make_shared<TestReadWriter>(pair.ours);
+    both->onWrite = [&] {
+        const std::string ping = "ping";
+        EXPECT_EQ(::write(pair.ours, ping.data(), ping.size()), 4);
+        reactor.removeWriter(*both);
+        return std::nullopt;
+    };
+    both->onRead = [&] {
+        auto why = both->drain();
+        stopSoon(reactor);
+        return why;
+    };
+    reactor.addReader(both);
+    reactor.addWriter(both);
+    pair.send("pong");
+    runWithTimeout(reactor);
+    EXPECT_EQ(both->writes, 1);
+    EXPECT_EQ(both->data, "pong");
+    char buffer[8] = {};
+    EXPECT_EQ(::recv(pair.theirs, buffer, sizeof buffer, MSG_DONTWAIT), 4);
+    EXPECT_EQ(reactor.getReaders().size(), 1u);
+    EXPECT_TRUE(reactor.getWriters().empty());
+}
+
+TEST(Reactor, ReasonFromDoWriteRemovesBothDirectionsOnce) {
+    Reactor reactor;
+    SocketPair pair;
+    auto both = std::make_shared<TestReadWriter>(pair.ours);
+    both->onWrite = [] { return Reason(ReasonKind::ConnectionAborted, "aborted"); };
+    both->onRead = [&] { return both->drain(); };
+    both->onLost = [&](const Reason&) { stopSoon(reactor); };
+    reactor.addReader(both);
+    reactor.addWriter(both);
+    runWithTimeout(reactor);
+    ASSERT_EQ(both->lost.size(), 1u);
+    EXPECT_TRUE(both->lost[0].check(ReasonKind::ConnectionLost));
+    EXPECT_TRUE(reactor.getReaders().empty());
+    EXPECT_TRUE(reactor.getWriters().empty());
+}
+
+// --- run and stop ----------------------------------------------------------------
+
+TEST(Reactor, StopWhenNotRunningIsAnError) {
+    Reactor reactor;
+    EXPECT_FALSE(reactor.running());
+    EXPECT_THROW(reactor.stop(), ReactorNotRunning);
+}
+
+TEST(Reactor, StopTwiceInOneRunIsAnError) {
+    Reactor reactor;
+    bool threw = false;
+    reactor.callLater(0s, [&] {
+        EXPECT_TRUE(reactor.running());
+        reactor.stop();
+        EXPECT_FALSE(reactor.running());
+        try {
+            reactor.stop();
+        } catch (const ReactorNotRunning&) {
+            threw = true;
+        }
+    });
+    runWithTimeout(reactor);
+    EXPECT_TRUE(threw);
+}
+
+TEST(Reactor, RunBlocksWithNothingToWatchUntilStop) {
+    Reactor reactor;
+    bool stopped = false;
+    reactor.callLater(20ms, [&] {
+        stopped = true;
+        reactor.stop();
+    });
+    reactor.run();
+    EXPECT_TRUE(stopped);
+    EXPECT_FALSE(reactor.running());
+}
+
+TEST(Reactor, StopWithDelayedCallsPendingReturnsAtOnce) {
+    Reactor reactor;
+    bool ranLate = false;
+    auto late = reactor.callLater(Seconds(3600), [&] { ranLate = true; });
+    reactor.callLater(0s, [&] { reactor.stop(); });
+    reactor.run();  // returns without waiting an hour (the test's timeout would catch it)
+    EXPECT_FALSE(ranLate);
+    EXPECT_TRUE(late->active());
+    ASSERT_EQ(reactor.getDelayedCalls().size(), 1u);
+    EXPECT_EQ(reactor.getDelayedCalls()[0], late);
+}
+
+TEST(Reactor, RunsAgainAfterStop) {
+    Reactor reactor;
+    int runs = 0;
+    for (int i = 0; i < 2; ++i) {
+        reactor.callLater(0s, [&] {
+            ++runs;
+            reactor.stop();
+        });
+        runWithTimeout(reactor);
+    }
+    EXPECT_EQ(runs, 2);
+}
+
+// --- delayed calls ---------------------------------------------------------------
+
+TEST(Reactor, CallLaterRunsInTimeOrderTiesInSchedulingOrder) {
+    Reactor reactor;
+    std::string order;
+    reactor.callLater(40ms, [&] {
+        order += 'c';
+        reactor.stop();
+    });
+    reactor.callLater(10ms, [&] { order += 'a'; });
+    reactor.callLater(10ms, [&] { order += 'b'; });
+    reactor.callLater(0ms, [&] { order += '0'; });
+    runWithTimeout(reactor);
+    EXPECT_EQ(order, "0abc");
+    EXPECT_TRUE(reactor.getDelayedCalls().empty());
+}
+
+TEST(Reactor, SameTimeCallsKeepSchedulingOrder) {
+    Reactor reactor;
+    std::string order;
+    // One due time for all, whatever the clock says between the calls.
+    Seconds when = reactor.seconds() + Seconds(0.01);
+    for (char c : std::string("abcdefgh")) {
+        auto call = reactor.callLater(0s, [&order, c] { order += c; });
+        call->reset(when - reactor.seconds());
+        call->delay(when - call->getTime());
+    }
+    reactor.callLater(30ms, [&] { reactor.stop(); });
+    runWithTimeout(reactor);
+    EXPECT_EQ(order, "abcdefgh");
+}
+
+TEST(Reactor, CancelledCallNeverRunsAndDoubleCancelIsAnError) {
+    Reactor reactor;
+    bool ran = false;
+    auto call = reactor.callLater(10ms, [&] { ran = true; });
+    EXPECT_TRUE(call->active());
+    call->cancel();
+    EXPECT_FALSE(call->active());
+    EXPECT_THROW(call->cancel(), AlreadyCancelled);
+    EXPECT_TRUE(reactor.getDelayedCalls().empty());
+    reactor.callLater(30ms, [&] { reactor.stop(); });
+    runWithTimeout(reactor);
+    EXPECT_FALSE(ran);
+}
+
+TEST(Reactor, CancelAfterRunIsAnError) {
+    Reactor reactor;
+    auto call = reactor.callLater(0s, [&] { reactor.stop(); });
+    runWithTimeout(reactor);
+    EXPECT_FALSE(call->active());
+    EXPECT_THROW(call->cancel(), AlreadyCalled);
+    EXPECT_THROW(call->reset(1s), AlreadyCalled);
+    EXPECT_THROW(call->delay(1s), AlreadyCalled);
+}
+
+TEST(Reactor, ACallCanCancelAnotherFromInsideItsOwnCallback) {
+    Reactor reactor;
+    std::string order;
+    std::shared_ptr<DelayedCall> b;
+    reactor.callLater(10ms, [&] {
+        order += 'a';
+        b->cancel();
+    });
+    b = reactor.callLater(10ms, [&] { order += 'b'; });
+    reactor.callLater(30ms, [&] { reactor.stop(); });
+    runWithTimeout(reactor);
+    EXPECT_EQ(order, "a");
+}
+
+TEST(Reactor, ResetBringsACallForward) {
+    Reactor reactor;
+    bool ran = false;
+    auto call = reactor.callLater(Seconds(3600), [&] {
+        ran = true;
+        reactor.stop();
+    });
+    call->reset(10ms);
+    runWithTimeout(reactor);
+    EXPECT_TRUE(ran);
+}
+
+TEST(Reactor, DelayPushesACallBack) {
+    Reactor reactor;
+    std::string order;
+    auto a = reactor.callLater(10ms, [&] { order += 'a'; });
+    reactor.callLater(20ms, [&] { order += 'b'; });
+    a->delay(20ms);  // now due 30 ms from the start, after b
+    reactor.callLater(60ms, [&] { reactor.stop(); });
+    runWithTimeout(reactor);
+    EXPECT_EQ(order, "ba");
+}
+
+TEST(Reactor, AnExceptionInADelayedCallIsReportedAndTheLoopGoesOn) {
+    Reactor reactor;
+    bool after = false;
+    reactor.callLater(0s, [] { throw std::runtime_error("boom"); });
+    reactor.callLater(10ms, [&] {
+        after = true;
+        reactor.stop();
+    });
+    testing::internal::CaptureStderr();
+    runWithTimeout(reactor);
+    std::string err = testing::internal::GetCapturedStderr();
+    EXPECT_TRUE(after);
+    EXPECT_NE(err.find("boom"), std::string::npos) << err;
+    EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
+}
+
+TEST(Reactor, ADelayedCallCanRemoveAReader) {
+    Reactor reactor;
+    SocketPair pair;
+    auto reader = std::make_shared<TestReader>(pair.ours);
+    reactor.addReader(reader);
+    reactor.callLater(0s, [&] {
+        reactor.removeReader(*reader);
+        pair.send("too late");
+        stopSoon(reactor);
+    });
+    runWithTimeout(reactor);
+    EXPECT_EQ(reader->reads, 0);
+}
+
+TEST(Reactor, AHandleOutlivingItsReactorCanStillBeCancelled) {
+    std::shared_ptr<DelayedCall> call;
+    {
+        Reactor reactor;
+        call = reactor.callLater(1s, [] {});
+    }
+    EXPECT_NO_THROW(call->cancel());
+}
+
+}  // namespace
