@@ -117,6 +117,11 @@ struct Reactor::Impl {
         }
     }
 
+    void renewStream(Watch& watch) {
+        dropStream(watch);
+        watch.stream = std::make_unique<asio::posix::stream_descriptor>(io, watch.fd);
+    }
+
     // Forgets a watch that nobody reads or writes any more.
     void dropIfUnused(const std::shared_ptr<Watch>& watch) {
         if (watch->reader || watch->writer) {
@@ -233,8 +238,11 @@ struct Reactor::Impl {
         }
         auto watch = watchFor(reader->fileno());
         if (watch->reader) {
-            // Another object read this fd: the newcomer replaces it.
+            // Another object still reads this fd number: most likely its socket was
+            // closed without being removed and the number reused. The newcomer
+            // replaces it, on a fresh registration with Asio.
             std::erase(readers, watch->reader);
+            renewStream(*watch);
         }
         readers.push_back(reader);
         watch->reader = std::move(reader);
@@ -258,7 +266,8 @@ struct Reactor::Impl {
         }
         auto watch = watchFor(writer->fileno());
         if (watch->writer) {
-            std::erase(writers, watch->writer);
+            std::erase(writers, watch->writer);  // as in addReader()
+            renewStream(*watch);
         }
         writers.push_back(writer);
         watch->writer = std::move(writer);

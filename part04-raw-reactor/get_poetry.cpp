@@ -1,0 +1,192 @@
+// reactor-get-poetry: Part 4's client 1.0.
+//
+// It downloads all the poems at once. Each connection is a PoetrySocket, a read
+// descriptor: an object the reactor can ask for its file descriptor (fileno) and
+// call back when that descriptor is readable (doRead). The program connects, hands
+// every socket to the reactor, and calls run(). From then on the reactor is in
+// charge: it waits for whichever socket has data, calls that socket's doRead, and
+// goes back to waiting. No doRead ever blocks, so a slow server never holds up the
+// others, and the total time is about that of the slowest download, not the sum.
+//
+//   main ──► PoetrySocket(1..N): blocking connect, then non-blocking
+//        ──► reactor.addReader(each)
+//        ──► reactor.run() ──► doRead() of whichever socket is readable ──┐
+//                  ▲                                                      │
+//                  └───────────── returns to the loop ◄───────────────────┘
+//            ... until the last connectionLost() calls reactor.stop()
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio.hpp>
+
+#include "common/command_line.hpp"
+#include "common/duration.hpp"
+#include "common/report.hpp"
+#include "part04-raw-reactor/reactor.hpp"
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+using boost::system::error_code;
+using poetry::reactor::Reactor;
+using poetry::reactor::Reason;
+using poetry::reactor::ReasonKind;
+
+namespace {
+
+//! [poetry_socket]
+/// One poem download, as a read descriptor the reactor calls back.
+///
+/// Created by main() for each address; the reactor calls doRead() whenever the
+/// socket is readable and connectionLost() once when the download has ended.
+class PoetrySocket : public poetry::reactor::ReadDescriptor {
+  public:
+    /// Connects to `address`, blocking until connected: a refused address throws,
+    /// which ends the whole program (the lesson of client 1.0; part05 fixes it).
+    PoetrySocket(Reactor& reactor, asio::io_context& blocking, int task,
+                 const poetry::Address& address, bool quiet);
+
+    int fileno() const override { return fd_; }
+    std::optional<Reason> doRead() override;
+    void connectionLost(const Reason& reason) override;
+    std::string logPrefix() const override { return "poetry"; }
+
+    /// The task number, from 1, in command-line order.
+    int task() const { return task_; }
+
+    /// The bytes received so far.
+    const std::string& poem() const { return poem_; }
+
+    /// True once connectionLost() reported a clean close: the poem is whole.
+    bool complete() const { return reason_ && reason_->check(ReasonKind::ConnectionDone); }
+
+  private:
+    Reactor& reactor_;
+    tcp::socket socket_;
+    int fd_ = -1;  ///< The socket's descriptor, -1 once closed.
+    int task_;
+    std::string peer_;  ///< The peer's HOST:PORT, for the task lines.
+    bool quiet_;
+    std::string poem_;
+    std::optional<Reason> reason_;
+};
+//! [poetry_socket]
+
+//! [connect]
+// The socket lives on an io_context of its own that never runs: we only use it
+// for Asio's blocking calls (resolve, connect, read). The reactor's own context
+// watches the file descriptor, and epoll lets a context register an fd only once.
+PoetrySocket::PoetrySocket(Reactor& reactor, asio::io_context& blocking, int task,
+                           const poetry::Address& address, bool quiet)
+    : reactor_(reactor), socket_(blocking), task_(task), quiet_(quiet) {
+    error_code ec;
+    tcp::resolver resolver(blocking);
+    auto endpoints = resolver.resolve(address.host, std::to_string(address.port),
+                                      tcp::resolver::numeric_service, ec);
+    if (!ec) {
+        asio::connect(socket_, endpoints, ec);  // blocks until connected or refused
+    }
+    if (ec) {
+        throw std::runtime_error(poetry::failedToConnectLine(address.str(), ec.message()));
+    }
+    auto peer = socket_.remote_endpoint();
+    peer_ = poetry::formatAddress(peer.address().to_string(), peer.port());
+    fd_ = socket_.native_handle();
+    // From now on no call on this socket may block: a read with nothing to read
+    // returns would_block instead of waiting.
+    socket_.non_blocking(true);
+}
+//! [connect]
+
+//! [doRead]
+// Called by the reactor when the socket is readable. We read everything the
+// kernel has for us, stopping as soon as a read would block, and hand control
+// back to the reactor. End of file means the server sent the whole poem.
+std::optional<Reason> PoetrySocket::doRead() {
+    std::size_t bytesRead = 0;
+    error_code ec;
+    while (!ec) {
+        char buffer[1024];
+        std::size_t n = socket_.read_some(asio::buffer(buffer), ec);
+        poem_.append(buffer, n);
+        bytesRead += n;
+    }
+    if (bytesRead > 0 && !quiet_) {
+        std::cout << poetry::chunkLine(task_, bytesRead, peer_) << std::endl;
+    }
+    if (ec == asio::error::would_block || ec == asio::error::try_again) {
+        return std::nullopt;  // all read for now: wait for the next doRead
+    }
+    return Reason::fromErrorCode(ec);  // eof: ConnectionDone; reset: ConnectionLost
+}
+//! [doRead]
+
+//! [connectionLost]
+// Called by the reactor once, after doRead returned a reason and the reactor
+// stopped watching the socket. When no poetry socket is left, we are done.
+void PoetrySocket::connectionLost(const Reason& reason) {
+    reason_ = reason;
+    if (!reason.check(ReasonKind::ConnectionDone)) {
+        std::cerr << poetry::lostPoemLine(peer_, poem_.size(), reason.message()) << std::endl;
+    }
+    error_code ignored;
+    socket_.close(ignored);
+    fd_ = -1;
+    reactor_.removeReader(*this);  // the reactor already did; harmless, as in the article
+    for (const auto& reader : reactor_.getReaders()) {
+        if (dynamic_cast<PoetrySocket*>(reader.get()) != nullptr) {
+            return;  // another poem is still on its way
+        }
+    }
+    reactor_.stop();  // no more poetry
+}
+//! [connectionLost]
+
+int run(int argc, char** argv) {
+    poetry::CommandLine cl("reactor-get-poetry", "[options] ADDRESS...",
+                           "Downloads poems all at once: raw sockets handed to a reactor as "
+                           "read descriptors (Part 4, client 1.0).");
+    poetry::addClientOptions(cl);
+    auto values = cl.parse(argc, argv, std::cout);
+    if (!values) {
+        return poetry::kExitSuccess;
+    }
+    auto options = poetry::clientOptions(*values);
+
+    //! [main]
+    asio::io_context blocking;  // for the sockets' blocking connect; never run
+    Reactor reactor;
+    auto start = poetry::Stopwatch::now();
+
+    std::vector<std::shared_ptr<PoetrySocket>> sockets;
+    int task = 0;
+    for (const auto& address : options.addresses) {
+        auto socket =
+            std::make_shared<PoetrySocket>(reactor, blocking, ++task, address, options.quiet);
+        reactor.addReader(socket);  // watch it: doRead() when readable
+        sockets.push_back(socket);
+    }
+
+    reactor.run();  // returns when the last PoetrySocket calls stop()
+    auto elapsed = poetry::Stopwatch::now() - start;
+    //! [main]
+
+    std::size_t poems = 0;
+    for (const auto& socket : sockets) {
+        poems += socket->complete() ? 1 : 0;
+        if (!options.quiet) {
+            std::cout << poetry::taskTotalLine(socket->task(), socket->poem().size()) << std::endl;
+        }
+    }
+    const std::size_t failed = sockets.size() - poems;
+    std::cout << poetry::summaryLine(poems, failed, elapsed) << std::endl;
+    return failed == 0 ? poetry::kExitSuccess : poetry::kExitFailure;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    return poetry::runMain("reactor-get-poetry", [&] { return run(argc, argv); });
+}
