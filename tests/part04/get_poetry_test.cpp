@@ -1,0 +1,195 @@
+// End-to-end tests of client 1.0 (reactor-get-poetry) and its broken variant
+// against real slowpoetry servers on loopback. Concurrency is shown by the order
+// of the task lines, never by timing.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "support/process.hpp"
+
+namespace poetry::test {
+namespace {
+
+const std::regex kChunk(R"(Task (\d+): got (\d+) bytes of poetry from 127\.0\.0\.1:(\d+))");
+const std::regex kTotal(R"(Task (\d+): (\d+) bytes of poetry)");
+const std::regex kSummary(R"(Got (\d+) poems in \d+:\d\d:\d\d\.\d{6}( \(\d+ failed\))?)");
+
+std::size_t sizeOf(const char* poem) {
+    return readFile(poemPath(poem)).size();
+}
+
+/// What a client printed, taken apart.
+struct Output {
+    std::vector<int> chunkTasks;            ///< The task of each chunk line, in order.
+    std::map<int, std::size_t> chunkBytes;  ///< Sum of the chunk lines, per task.
+    std::map<int, std::uint16_t> ports;     ///< The peer port named in each task's lines.
+    std::map<int, std::size_t> totals;      ///< The `Task N: K bytes of poetry` lines.
+    std::vector<std::string> lines;
+};
+
+Output parse(const std::string& out) {
+    Output o;
+    o.lines = splitLines(out);
+    std::smatch m;
+    for (const auto& line : o.lines) {
+        if (std::regex_match(line, m, kChunk)) {
+            int task = std::stoi(m[1]);
+            o.chunkTasks.push_back(task);
+            o.chunkBytes[task] += std::stoul(m[2]);
+            o.ports[task] = static_cast<std::uint16_t>(std::stoul(m[3]));
+        } else if (std::regex_match(line, m, kTotal)) {
+            o.totals[std::stoi(m[1])] = std::stoul(m[2]);
+        } else {
+            EXPECT_TRUE(std::regex_match(line, kSummary)) << "unexpected line: " << line;
+        }
+    }
+    return o;
+}
+
+/// How often consecutive chunk lines belong to different tasks.
+int switches(const std::vector<int>& tasks) {
+    int n = 0;
+    for (std::size_t i = 1; i < tasks.size(); ++i) {
+        n += tasks[i] != tasks[i - 1] ? 1 : 0;
+    }
+    return n;
+}
+
+/// The tutorial's three slow servers, fast enough for a test: each sends its poem
+/// in 20 to 30 chunks, 50 ms apart, so a download takes one to two seconds.
+struct ThreeServers {
+    Server ecstasy{"slowpoetry",
+                   {"--delay", "0.05", "--num-bytes", "100", "--quiet", poemPath("ecstasy.txt")}};
+    Server fascination{
+        "slowpoetry",
+        {"--delay", "0.05", "--num-bytes", "30", "--quiet", poemPath("fascination.txt")}};
+    Server allaSera{"slowpoetry",
+                    {"--delay", "0.05", "--num-bytes", "21", "--quiet", poemPath("alla_sera.txt")}};
+
+    std::vector<std::string> addresses() const {
+        return {ecstasy.address(), std::to_string(fascination.port()), allaSera.address()};
+    }
+};
+
+TEST(ReactorClient, DownloadsThreePoemsByteExactAndInterleaved) {
+    ThreeServers servers;
+    RunResult r = run("reactor-get-poetry", servers.addresses());
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(r.err, "");
+    Output o = parse(r.out);
+
+    const std::size_t sizes[] = {sizeOf("ecstasy.txt"), sizeOf("fascination.txt"),
+                                 sizeOf("alla_sera.txt")};
+    const std::uint16_t ports[] = {servers.ecstasy.port(), servers.fascination.port(),
+                                   servers.allaSera.port()};
+    for (int task = 1; task <= 3; ++task) {
+        EXPECT_EQ(o.totals[task], sizes[task - 1]) << "task " << task;
+        EXPECT_EQ(o.chunkBytes[task], sizes[task - 1]) << "task " << task;
+        EXPECT_EQ(o.ports[task], ports[task - 1]) << "task " << task;
+    }
+    // The three totals come after every chunk line, in task order, then the summary.
+    ASSERT_GE(o.lines.size(), 4u);
+    const std::size_t n = o.lines.size();
+    EXPECT_EQ(o.lines[n - 4], "Task 1: " + std::to_string(sizes[0]) + " bytes of poetry");
+    EXPECT_EQ(o.lines[n - 3], "Task 2: " + std::to_string(sizes[1]) + " bytes of poetry");
+    EXPECT_EQ(o.lines[n - 2], "Task 3: " + std::to_string(sizes[2]) + " bytes of poetry");
+    std::smatch m;
+    ASSERT_TRUE(std::regex_match(o.lines[n - 1], m, kSummary)) << o.lines[n - 1];
+    EXPECT_EQ(m[1], "3");
+    EXPECT_FALSE(m[2].matched);
+
+    // Interleaved: run sequentially, the chunk lines would switch task only twice.
+    EXPECT_GE(switches(o.chunkTasks), 6) << r.out;
+}
+
+TEST(ReactorClient, CountsBytesOfAUtf8PoemSplitMidCharacter) {
+    // 7-byte chunks split the poem's two-byte characters across reads.
+    Server server("slowpoetry",
+                  {"--delay", "0.01", "--num-bytes", "7", "--quiet", poemPath("alla_sera.txt")});
+    RunResult r = run("reactor-get-poetry", {server.address()});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    Output o = parse(r.out);
+    EXPECT_EQ(o.totals[1], sizeOf("alla_sera.txt"));
+    EXPECT_EQ(o.totals[1], 577u);
+    EXPECT_EQ(o.chunkBytes[1], 577u);
+}
+
+TEST(ReactorClient, QuietPrintsOnlyTheSummary) {
+    Server server("slowpoetry", {"--delay", "0", "--quiet", poemPath("science.txt")});
+    RunResult r = run("reactor-get-poetry", {"-q", server.address()});
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+    auto lines = splitLines(r.out);
+    ASSERT_EQ(lines.size(), 1u) << r.out;
+    EXPECT_TRUE(std::regex_match(lines[0], std::regex(R"(Got 1 poems in \d+:\d\d:\d\d\.\d{6})")))
+        << lines[0];
+}
+
+TEST(ReactorClient, ARefusedAddressAbortsTheWholeRunWithOneClearLine) {
+    Server server("slowpoetry", {"--delay", "0.05", "--quiet", poemPath("science.txt")});
+    const std::string refused = "127.0.0.1:" + std::to_string(refusedPort());
+    RunResult r = run("reactor-get-poetry", {server.address(), refused});
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_EQ(r.err, "reactor-get-poetry: error: Failed to connect to: " + refused +
+                         " (Connection refused)\n");
+    EXPECT_EQ(r.out, "") << "nothing downloads: the connect happens before the reactor runs";
+}
+
+TEST(ReactorClient, ALostPoemIsReportedAndCountsAsFailed) {
+    Server good("slowpoetry", {"--delay", "0", "--quiet", poemPath("science.txt")});
+    Server bad("slowpoetry",
+               {"--delay", "0", "--fault", "reset", "--quiet", poemPath("ecstasy.txt")});
+    RunResult r = run("reactor-get-poetry", {good.address(), bad.address()});
+    EXPECT_EQ(r.exitCode, 1);
+    std::smatch m;
+    ASSERT_TRUE(std::regex_match(r.err, m,
+                                 std::regex(R"(Lost poem from 127\.0\.0\.1:(\d+) after (\d+) )"
+                                            R"(bytes \(Connection reset by peer\)\n)")))
+        << r.err;
+    EXPECT_EQ(m[1], std::to_string(bad.port()));
+    Output o = parse(r.out);
+    EXPECT_EQ(o.totals[1], sizeOf("science.txt"));
+    EXPECT_EQ(std::to_string(o.totals[2]), m[2]);
+    EXPECT_LT(o.totals[2], sizeOf("ecstasy.txt"));
+    EXPECT_TRUE(std::regex_match(o.lines.back(), m, kSummary));
+    EXPECT_EQ(m[1], "1");
+    EXPECT_EQ(m[2], " (1 failed)");
+}
+
+TEST(ReactorClient, UsageErrorsExitTwo) {
+    RunResult none = run("reactor-get-poetry", {});
+    EXPECT_EQ(none.exitCode, 2);
+    EXPECT_NE(none.err.find("ADDRESS"), std::string::npos) << none.err;
+    RunResult bad = run("reactor-get-poetry", {"127.0.0.1:99999"});
+    EXPECT_EQ(bad.exitCode, 2);
+    EXPECT_NE(bad.err.find("99999"), std::string::npos) << bad.err;
+    RunResult help = run("reactor-get-poetry", {"--help"});
+    EXPECT_EQ(help.exitCode, 0);
+    EXPECT_NE(help.out.find("reactor-get-poetry"), std::string::npos);
+}
+
+TEST(BrokenReactorClient, DownloadsEverythingButNeverInterleaves) {
+    ThreeServers servers;
+    RunResult r = run("reactor-get-poetry-broken", servers.addresses());
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    Output o = parse(r.out);
+    EXPECT_EQ(o.totals[1], sizeOf("ecstasy.txt"));
+    EXPECT_EQ(o.totals[2], sizeOf("fascination.txt"));
+    EXPECT_EQ(o.totals[3], sizeOf("alla_sera.txt"));
+    // Each task's chunk lines form one block: the first doRead held the loop
+    // until its poem was complete.
+    EXPECT_EQ(switches(o.chunkTasks), 2) << r.out;
+}
+
+TEST(BrokenReactorClient, ARefusedAddressAbortsTooWithOneClearLine) {
+    const std::string refused = "127.0.0.1:" + std::to_string(refusedPort());
+    RunResult r = run("reactor-get-poetry-broken", {refused});
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_EQ(r.err, "reactor-get-poetry-broken: error: Failed to connect to: " + refused +
+                         " (Connection refused)\n");
+}
+
+}  // namespace
+}  // namespace poetry::test
