@@ -87,46 +87,6 @@ TEST(SlowPoetry, SigintAndSigtermExitZero) {
     }
 }
 
-TEST(SlowPoetryFault, ResetDropsTheConnectionHalfWay) {
-    Server server("slowpoetry", {"--fault", "reset", poemPath("ecstasy.txt")});
-    ClientSocket client(server.port());
-    int error = 0;
-    std::string got = client.readAll(&error);
-    EXPECT_EQ(error, ECONNRESET);
-    EXPECT_LT(got.size(), readFile(poemPath("ecstasy.txt")).size());
-    // The server goes on serving.
-    ClientSocket next(server.port());
-    next.readAll(&error);
-    EXPECT_EQ(error, ECONNRESET);
-}
-
-TEST(SlowPoetryFault, StallSendsNothingAndKeepsTheConnectionOpen) {
-    Server server("slowpoetry", {"--fault", "stall", poemPath("science.txt")});
-    ClientSocket client(server.port());
-    EXPECT_FALSE(client.readable(std::chrono::milliseconds(300)));
-    client.close();
-    // After the stalled client leaves, the next one is accepted (and stalled too).
-    ClientSocket next(server.port());
-    EXPECT_NE(server.process().readLine().find("Somebody at"), std::string::npos);
-}
-
-TEST(SlowPoetryFault, EndlessRepeatsThePoemBeyondItsLength) {
-    Server server("slowpoetry", {"--fault", "endless", poemPath("science.txt")});
-    std::string poem = readFile(poemPath("science.txt"));
-    std::string got;
-    {
-        ClientSocket client(server.port());
-        got = client.readAtLeast(poem.size() * 5);
-    }
-    ASSERT_GE(got.size(), poem.size() * 5);
-    for (std::size_t i = 0; i < 5; ++i) {
-        EXPECT_EQ(got.substr(i * poem.size(), poem.size()), poem) << "copy " << i;
-    }
-    // Leaving the endless stream does not kill the server.
-    ClientSocket next(server.port());
-    EXPECT_GE(next.readAtLeast(poem.size()).size(), poem.size());
-}
-
 struct BadServerArgs {
     std::vector<std::string> args;
     const char* mentions;
