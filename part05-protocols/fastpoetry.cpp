@@ -1,0 +1,92 @@
+// fastpoetry: a poetry server on listenTCP() and a ServerFactory.
+//
+// Each client gets the whole poem at once: connectionMade() writes it and asks the
+// transport to loseConnection(), which closes only after every byte has gone out.
+// One process, one thread, one reactor, and any number of clients at the same time.
+#include <csignal>
+#include <cstdint>
+#include <iostream>
+#include <stdexcept>
+#include <string>
+
+#include <boost/asio/signal_set.hpp>
+
+#include "common/command_line.hpp"
+#include "common/poem_file.hpp"
+#include "part04-raw-reactor/reactor.hpp"
+#include "part05-protocols/factory.hpp"
+#include "part05-protocols/file_limit.hpp"
+#include "part05-protocols/listen.hpp"
+#include "part05-protocols/protocol.hpp"
+
+namespace {
+
+class PoetryServerFactory;
+
+//! [protocol]
+class PoetryServeProtocol : public poetry::protocols::Protocol {
+  public:
+    void connectionMade() override;
+};
+
+class PoetryServerFactory : public poetry::protocols::ServerFactoryFor<PoetryServeProtocol> {
+  public:
+    PoetryServerFactory(std::string poem, bool quiet) : poem(std::move(poem)), quiet(quiet) {}
+
+    const std::string poem;  // read once at start, shared by every connection
+    const bool quiet;
+};
+
+void PoetryServeProtocol::connectionMade() {
+    const auto& factory = factoryAs<PoetryServerFactory>();
+    if (!factory.quiet) {
+        std::cout << "Somebody at " << transport()->getPeer().str() << " wants poetry!\n";
+    }
+    transport()->write(factory.poem);
+    transport()->loseConnection();  // after the poem has been sent
+}
+//! [protocol]
+
+int run(int argc, char** argv) {
+    poetry::CommandLine cl("fastpoetry", "[options] POETRY_FILE",
+                           "Serves a poem at once, to any number of clients at the same time "
+                           "(Part 5).");
+    poetry::addServerOptions(cl);
+    auto values = cl.parse(argc, argv, std::cout);
+    if (!values) {
+        return poetry::kExitSuccess;
+    }
+    auto server = poetry::serverOptions(*values);
+    std::string poem;
+    try {
+        poem = poetry::readPoemFile(server.poetryFile);
+    } catch (const std::runtime_error& e) {
+        throw poetry::UsageError(e.what());
+    }
+    poetry::protocols::raiseFileLimit();  // one descriptor per client
+    std::signal(SIGPIPE, SIG_IGN);        // belt and braces: every send uses MSG_NOSIGNAL
+
+    //! [main]
+    poetry::reactor::Reactor reactor;
+    PoetryServerFactory factory(std::move(poem), server.quiet);
+    auto port = poetry::protocols::listenTCP(reactor, server.port, factory, server.iface);
+    std::cout << "Serving " << server.poetryFile << " on port " << port->getHost().port << "."
+              << std::endl;
+
+    // SIGINT and SIGTERM stop the reactor; run() returns and we exit 0.
+    boost::asio::signal_set signals(reactor.context(), SIGINT, SIGTERM);
+    signals.async_wait([&reactor](const boost::system::error_code& error, int) {
+        if (!error && reactor.running()) {
+            reactor.stop();
+        }
+    });
+    reactor.run();
+    //! [main]
+    return poetry::kExitSuccess;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    return poetry::runMain("fastpoetry", [&] { return run(argc, argv); });
+}
