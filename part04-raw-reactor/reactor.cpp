@@ -134,6 +134,7 @@ struct Reactor::Impl {
         }
     }
 
+    //! [arm_read]
     void armRead(const std::shared_ptr<Watch>& watch) {
         if (watch->readPending || !watch->reader || !watch->stream) {
             return;
@@ -148,6 +149,8 @@ struct Reactor::Impl {
                                       }
                                   });
     }
+
+    //! [arm_read]
 
     void armWrite(const std::shared_ptr<Watch>& watch) {
         if (watch->writePending || !watch->writer || !watch->stream) {
@@ -180,6 +183,7 @@ struct Reactor::Impl {
         armWrite(watch);
     }
 
+    //! [on_ready]
     // A wait completed: the fd is readable (or writable), so call doRead() (doWrite()).
     void onReady(const std::shared_ptr<Watch>& watch, error_code ec, bool forRead) {
         // Local copies keep the descriptor alive even if it removes itself in doRead.
@@ -215,6 +219,9 @@ struct Reactor::Impl {
         forRead ? armRead(watch) : armWrite(watch);
     }
 
+    //! [on_ready]
+
+    //! [disconnect]
     // The descriptor's connection ended: stop watching it both ways, then tell it, once.
     void disconnect(const std::shared_ptr<FileDescriptor>& descriptor, const Reason& why) {
         if (auto* reader = dynamic_cast<ReadDescriptor*>(descriptor.get())) {
@@ -231,6 +238,8 @@ struct Reactor::Impl {
             reportUnhandled("connectionLost of " + descriptor->logPrefix(), "unknown exception");
         }
     }
+
+    //! [disconnect]
 
     void addReader(std::shared_ptr<ReadDescriptor> reader) {
         if (!reader || findReader(*reader)) {

@@ -26,49 +26,77 @@ namespace poetry::reactor {
 /// cancelling calls, are all safe from inside any callback.
 class Reactor : public ReactorTime {
   public:
+    /// Made once by a program's `main` (or by a test), before anything is added.
     Reactor();
+
+    /// Lets go of every descriptor it still watches, without closing any fd, and
+    /// drops the pending delayed calls (handles kept elsewhere stay safe to cancel).
     ~Reactor() override;
-    Reactor(const Reactor&) = delete;
-    Reactor& operator=(const Reactor&) = delete;
+
+    Reactor(const Reactor&) = delete;             ///< One loop, one owner: not copyable.
+    Reactor& operator=(const Reactor&) = delete;  ///< Not assignable either.
 
     /// Starts calling `reader->doRead()` whenever its fileno() is readable.
-    /// Adding one that is already a reader does nothing.
+    /// Adding one that is already a reader does nothing; a fileno() below 0 throws
+    /// std::invalid_argument.
+    ///
+    /// Called by whoever has a connected socket to watch: client 1.0's `main`,
+    /// part05's transports. Two things to know: Asio's wait puts the fd in
+    /// non-blocking mode (Twisted expects that of every descriptor anyway), and the
+    /// descriptor must be removed before its fd is closed, as in Twisted. The fd
+    /// must not also be open as an Asio socket on context(): epoll registers an fd
+    /// once per loop.
     void addReader(std::shared_ptr<ReadDescriptor> reader);
 
-    /// Stops watching `reader` for reading; no doRead() call follows this one.
-    /// Removing one that is not a reader does nothing.
+    /// Stops watching `reader` for reading; no doRead() call follows this one, even
+    /// if the fd was already readable in this turn of the loop. Removing one that is
+    /// not a reader does nothing. Called by the descriptor's owner (also from inside
+    /// its own doRead()), and by the reactor itself before connectionLost().
     void removeReader(ReadDescriptor& reader);
 
     /// Starts calling `writer->doWrite()` whenever its fileno() is writable.
+    /// Called by part05's transports when they have data queued; the same rules as
+    /// addReader(). A descriptor can be reader and writer of one fd at once.
     void addWriter(std::shared_ptr<WriteDescriptor> writer);
 
-    /// Stops watching `writer` for writing.
+    /// Stops watching `writer` for writing; no doWrite() call follows. Called by a
+    /// transport whose queue ran dry, and by the reactor before connectionLost().
     void removeWriter(WriteDescriptor& writer);
 
-    /// The current readers, in the order they were added.
+    /// The current readers, in the order they were added. Client 1.0's
+    /// connectionLost() looks here for poetry sockets still at work.
     std::vector<std::shared_ptr<ReadDescriptor>> getReaders() const;
 
-    /// The current writers, in the order they were added.
+    /// The current writers, in the order they were added (for tests and checks).
     std::vector<std::shared_ptr<WriteDescriptor>> getWriters() const;
 
-    /// Seconds on a monotonic clock.
+    /// Seconds on a monotonic clock (not the wall clock). Read by DelayedCall::reset()
+    /// and by code that measures time on the reactor's clock.
     Seconds seconds() const override;
 
     /// Runs `fn` once, `delay` from now, from inside run(). Calls due at the same
-    /// time run in the order they were scheduled.
+    /// time run in the order they were scheduled. An exception escaping `fn` is
+    /// reported as one line on stderr and the loop goes on. Called by anyone, from
+    /// anywhere, before or during run().
     std::shared_ptr<DelayedCall> callLater(Seconds delay, std::function<void()> fn) override;
 
-    /// Calls that are scheduled and still active().
+    /// Calls that are scheduled and still active(), earliest first, so a test can
+    /// show that nothing was left armed.
     std::vector<std::shared_ptr<DelayedCall>> getDelayedCalls() const override;
 
-    /// Runs the loop until stop(). Throws std::logic_error if already running.
+    /// Runs the loop until stop(): blocks even when nothing is registered. Called
+    /// once by `main` after setting things up; it can be called again after it
+    /// returned. Throws std::logic_error if already running.
     void run();
 
     /// Makes run() return once the current callback is done, without waiting for
-    /// pending delayed calls. Throws ReactorNotRunning when run() is not running.
+    /// pending delayed calls. Called from inside a callback (client 1.0's last
+    /// connectionLost()). Throws ReactorNotRunning when run() is not running or
+    /// stop() was already called in this run, as Twisted does.
     void stop();
 
-    /// True while run() is running.
+    /// True while run() is running and stop() has not been called yet, so
+    /// `if (reactor.running()) reactor.stop();` never throws.
     bool running() const;
 
     /// The Asio context underneath, for the layers above that start Asio operations

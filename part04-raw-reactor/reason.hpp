@@ -22,14 +22,14 @@ namespace poetry::reactor {
 /// Reason::check() matches a kind and everything below it, as Twisted's
 /// `Failure.check(ConnectionLost)` does for `ConnectionAborted`.
 enum class ReasonKind {
-    ConnectionClosed,
-    ConnectionDone,
-    ConnectionLost,
-    ConnectionAborted,
-    ConnectError,
-    ConnectionRefused,
-    DNSLookupError,
-    TimeoutError,
+    ConnectionClosed,   ///< A connection that existed has ended (the root of the first tree).
+    ConnectionDone,     ///< The other side closed cleanly: the normal end of a poem.
+    ConnectionLost,     ///< The connection broke: a reset, a read or write error.
+    ConnectionAborted,  ///< We dropped the connection ourselves (part05's abortConnection).
+    ConnectError,       ///< No connection was made (the root of the second tree).
+    ConnectionRefused,  ///< Nobody listens at that address and port.
+    DNSLookupError,     ///< The host name did not resolve.
+    TimeoutError,       ///< The connection attempt took too long.
 };
 
 /// The kind one level up in the tree above; a root kind is its own parent.
