@@ -40,7 +40,8 @@ class PoetryServerFactory : public poetry::protocols::ServerFactoryFor<PoetrySer
 void PoetryServeProtocol::connectionMade() {
     const auto& factory = factoryAs<PoetryServerFactory>();
     if (!factory.quiet) {
-        std::cout << "Somebody at " << transport()->getPeer().str() << " wants poetry!\n";
+        std::cout << "Somebody at " << transport()->getPeer().str() << " wants poetry!"
+                  << std::endl;
     }
     transport()->write(factory.poem);
     transport()->loseConnection();  // after the poem has been sent

@@ -1,0 +1,295 @@
+// End-to-end tests of the part05 programs: clients 2.0 and 2.1, the stack demo and
+// fastpoetry, as real processes over loopback. Concurrency is shown by structure
+// (the order of the lines), never by timing.
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "support/process.hpp"
+#include "support/socket.hpp"
+
+namespace poetry::test {
+namespace {
+
+const std::regex kChunk(R"(Task (\d+): got (\d+) bytes of poetry from 127\.0\.0\.1:(\d+))");
+const std::regex kTotal(R"(Task (\d+): (\d+) bytes of poetry)");
+const std::regex kSummary(R"(Got (\d+) poems in \d+:\d\d:\d\d\.\d{6}( \((\d+) failed\))?)");
+
+/// What client 2.0 printed, taken apart.
+struct Output {
+    std::vector<int> chunkTasks;            ///< The task of each chunk line, in order.
+    std::map<int, std::size_t> chunkBytes;  ///< Sum of the chunk lines, per task.
+    std::map<int, std::uint16_t> ports;     ///< The peer port named in each task's lines.
+    std::map<int, std::size_t> totals;      ///< The `Task N: K bytes of poetry` lines.
+    std::string summary;                    ///< The last line.
+};
+
+Output parse(const std::string& out) {
+    Output o;
+    auto lines = splitLines(out);
+    EXPECT_FALSE(lines.empty());
+    std::smatch m;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        const auto& line = lines[i];
+        if (std::regex_match(line, m, kChunk)) {
+            int task = std::stoi(m[1]);
+            o.chunkTasks.push_back(task);
+            o.chunkBytes[task] += std::stoul(m[2]);
+            o.ports[task] = static_cast<std::uint16_t>(std::stoul(m[3]));
+        } else if (std::regex_match(line, m, kTotal)) {
+            o.totals[std::stoi(m[1])] = std::stoul(m[2]);
+        } else {
+            EXPECT_EQ(i + 1, lines.size()) << "unexpected line: " << line;
+            EXPECT_TRUE(std::regex_match(line, kSummary)) << "not a summary: " << line;
+            o.summary = line;
+        }
+    }
+    return o;
+}
+
+/// The summary's counts: poems received, and failures (0 when not shown).
+std::pair<int, int> counts(const std::string& summary) {
+    std::smatch m;
+    if (!std::regex_match(summary, m, kSummary)) {
+        ADD_FAILURE() << "not a summary: " << summary;
+        return {-1, -1};
+    }
+    return {std::stoi(m[1]), m[3].matched ? std::stoi(m[3]) : 0};
+}
+
+int switches(const std::vector<int>& tasks) {
+    int n = 0;
+    for (std::size_t i = 1; i < tasks.size(); ++i) {
+        n += tasks[i] != tasks[i - 1] ? 1 : 0;
+    }
+    return n;
+}
+
+std::vector<std::string> slowArgs(const std::string& poem, const std::string& numBytes) {
+    return {"--delay", "0.02", "--num-bytes", numBytes, "--quiet", poemPath(poem)};
+}
+
+// Three slow servers and, in the middle, an address where nobody listens: the
+// refused one is reported and counted, the others are downloaded side by side.
+TEST(Client20, ThreeSlowServersAndARefusedAddress) {
+    Server ecstasy("slowpoetry", slowArgs("ecstasy.txt", "300"));
+    Server science("slowpoetry", slowArgs("science.txt", "60"));
+    Server fascination("slowpoetry", slowArgs("fascination.txt", "60"));
+    const auto refused = refusedPort();
+    auto result =
+        run("protocol-get-poetry", {ecstasy.address(), science.address(),
+                                    "127.0.0.1:" + std::to_string(refused), fascination.address()});
+
+    EXPECT_EQ(result.exitCode, 1);
+    EXPECT_EQ(result.err, "Failed to connect to: 127.0.0.1:" + std::to_string(refused) +
+                              " (Connection refused)\n");
+    Output o = parse(result.out);
+    EXPECT_EQ(counts(o.summary), std::make_pair(3, 1));
+    std::map<std::uint16_t, std::size_t> expected = {
+        {ecstasy.port(), readFile(poemPath("ecstasy.txt")).size()},
+        {science.port(), readFile(poemPath("science.txt")).size()},
+        {fascination.port(), readFile(poemPath("fascination.txt")).size()}};
+    ASSERT_EQ(o.totals.size(), 3u);
+    for (const auto& [task, total] : o.totals) {
+        ASSERT_TRUE(o.ports.count(task)) << "task " << task << " has no chunk line";
+        EXPECT_EQ(total, expected.at(o.ports.at(task))) << "task " << task;
+        EXPECT_EQ(o.chunkBytes.at(task), total) << "task " << task;
+    }
+    // Interleaved, not one after another: the chunk lines switch task many times.
+    EXPECT_GT(switches(o.chunkTasks), 4);
+}
+
+TEST(Client20, TwoPoemsAndOneFailure) {
+    Server ecstasy("slowpoetry", slowArgs("ecstasy.txt", "1000"));
+    Server science("slowpoetry", slowArgs("science.txt", "200"));
+    const auto refused = refusedPort();
+    auto result =
+        run("protocol-get-poetry",
+            {"-q", ecstasy.address(), "127.0.0.1:" + std::to_string(refused), science.address()});
+    EXPECT_EQ(result.exitCode, 1);
+    auto lines = splitLines(result.out);
+    ASSERT_EQ(lines.size(), 1u) << result.out;
+    EXPECT_EQ(counts(lines[0]), std::make_pair(2, 1));
+    EXPECT_NE(result.err.find("Failed to connect to: 127.0.0.1:" + std::to_string(refused)),
+              std::string::npos);
+}
+
+TEST(Client20, AServerThatResetsMidPoemIsLostNotDone) {
+    Server reset("slowpoetry", {"--delay", "0.02", "--num-bytes", "100", "--fault", "reset",
+                                "--quiet", poemPath("ecstasy.txt")});
+    auto result = run("protocol-get-poetry", {reset.address()});
+    EXPECT_EQ(result.exitCode, 1);
+    std::smatch m;
+    const std::regex lost(R"(Lost poem from 127\.0\.0\.1:(\d+) after (\d+) bytes \((.+)\)\n)");
+    ASSERT_TRUE(std::regex_match(result.err, m, lost)) << result.err;
+    EXPECT_EQ(std::stoul(m[1]), reset.port());
+    EXPECT_LT(std::stoul(m[2]), readFile(poemPath("ecstasy.txt")).size());
+    Output o = parse(result.out);
+    EXPECT_EQ(counts(o.summary), std::make_pair(0, 1));
+}
+
+TEST(Client20, AnUnknownHostFailsFastWithADNSLookupError) {
+    auto result = run("protocol-get-poetry", {"no-such-poetry-server.invalid:10000"}, 20s);
+    EXPECT_EQ(result.exitCode, 1);
+    EXPECT_EQ(result.err.rfind("Failed to connect to: no-such-poetry-server.invalid:10000 (DNS "
+                               "lookup failed: address 'no-such-poetry-server.invalid' not found",
+                               0),
+              0u)
+        << result.err;
+    auto lines = splitLines(result.out);
+    ASSERT_EQ(lines.size(), 1u);
+    EXPECT_EQ(counts(lines[0]), std::make_pair(0, 1));
+}
+
+TEST(Client20, ABadAddressIsAUsageError) {
+    auto result = run("protocol-get-poetry", {"127.0.0.1:70000"});
+    EXPECT_EQ(result.exitCode, 2);
+    EXPECT_NE(result.err.find("70000"), std::string::npos);
+}
+
+// Client 2.1 prints the poems themselves, byte for byte, in the order they finished.
+TEST(Client21, PrintsEveryPoemByteExact) {
+    const std::vector<std::string> names = {"ecstasy.txt", "science.txt", "alla_sera.txt"};
+    std::vector<std::unique_ptr<Server>> servers;
+    std::vector<std::string> args;
+    std::vector<std::string> poems;
+    for (const auto& name : names) {
+        servers.push_back(std::make_unique<Server>("slowpoetry", slowArgs(name, "97")));
+        args.push_back(servers.back()->address());
+        poems.push_back(readFile(poemPath(name)));
+    }
+    auto result = run("protocol-get-poetry-simple", args);
+    EXPECT_EQ(result.exitCode, 0);
+    EXPECT_EQ(result.err, "");
+    auto lastLine = result.out.rfind('\n', result.out.size() - 2);
+    ASSERT_NE(lastLine, std::string::npos);
+    EXPECT_EQ(counts(result.out.substr(lastLine + 1, result.out.size() - lastLine - 2)),
+              std::make_pair(3, 0));
+    std::string text = result.out.substr(0, lastLine + 1);
+    std::vector<int> order = {0, 1, 2};
+    bool found = false;
+    do {
+        found = found || text == poems[order[0]] + poems[order[1]] + poems[order[2]];
+    } while (std::next_permutation(order.begin(), order.end()));
+    EXPECT_TRUE(found) << "the poems are not the three files, byte for byte";
+}
+
+// The stack demo: dataReceived <- the TCP transport's doRead <- the part04
+// reactor's dispatch <- Asio's run, each with a name and a file:line.
+TEST(StackDemo, DataReceivedIsCalledByDoReadFromTheReactorInsideAsioRun) {
+    Server server("slowpoetry", slowArgs("science.txt", "10"));
+    auto result = run("protocol-get-poetry-stack", {server.address()});
+    EXPECT_EQ(result.exitCode, 0) << result.err;
+    auto lines = splitLines(result.out);
+    auto find = [&](const std::string& what, std::size_t from) {
+        for (std::size_t i = from; i < lines.size(); ++i) {
+            if (lines[i].find(what) != std::string::npos) {
+                return i;
+            }
+        }
+        return lines.size();
+    };
+    std::size_t dataReceived = find("dataReceived", 0);
+    std::size_t doRead = find("poetry::protocols::TcpTransport::doRead", dataReceived);
+    std::size_t reactor = find("poetry::reactor::Reactor", doRead);
+    std::size_t asioRun = find("boost::asio::io_context::run", reactor);
+    ASSERT_LT(dataReceived, lines.size()) << result.out;
+    ASSERT_LT(doRead, lines.size()) << result.out;
+    ASSERT_LT(reactor, lines.size()) << result.out;
+    ASSERT_LT(asioRun, lines.size()) << result.out;
+    EXPECT_EQ(doRead, dataReceived + 1) << "doRead calls dataReceived directly\n" << result.out;
+    const std::regex fileLine(R"(.* at .+\.(cpp|hpp):\d+$)");
+    for (std::size_t i : {dataReceived, doRead, reactor}) {
+        EXPECT_TRUE(std::regex_match(lines[i], fileLine)) << "no file:line in: " << lines[i];
+    }
+    EXPECT_NE(lines[dataReceived].find("get_poetry_stack.cpp"), std::string::npos);
+    EXPECT_NE(lines[doRead].find("tcp.cpp"), std::string::npos);
+}
+
+TEST(Fastpoetry, ServesOneThousandClientsAtOnceByteExact) {
+    Server server("fastpoetry", {"--quiet", poemPath("ecstasy.txt")});
+    const std::string poem = readFile(poemPath("ecstasy.txt"));
+    std::vector<std::string> args(1000, server.address());
+
+    args.insert(args.begin(), "-q");
+    auto quiet = run("protocol-get-poetry", args);
+    EXPECT_EQ(quiet.exitCode, 0) << quiet.err;
+    EXPECT_EQ(quiet.err, "");
+    auto lines = splitLines(quiet.out);
+    ASSERT_EQ(lines.size(), 1u);
+    EXPECT_EQ(counts(lines[0]), std::make_pair(1000, 0));
+
+    // The same again with client 2.1, which prints what it got: 1000 whole poems.
+    args.erase(args.begin());
+    auto full = run("protocol-get-poetry-simple", args);
+    EXPECT_EQ(full.exitCode, 0) << full.err;
+    std::string expected;
+    for (int i = 0; i < 1000; ++i) {
+        expected += poem;
+    }
+    auto summaryAt = full.out.rfind('\n', full.out.size() - 2) + 1;
+    EXPECT_TRUE(full.out.substr(0, summaryAt) == expected) << "the poems are not byte-exact";
+    EXPECT_EQ(counts(full.out.substr(summaryAt, full.out.size() - summaryAt - 1)),
+              std::make_pair(1000, 0));
+}
+
+TEST(Fastpoetry, AnEightMebibytePoemArrivesWhole) {
+    char path[] = "/tmp/part05-big-poem-XXXXXX";
+    int fd = ::mkstemp(path);
+    ASSERT_GE(fd, 0);
+    ::close(fd);
+    std::string poem;
+    poem.reserve(8u << 20);
+    for (int line = 0; poem.size() + 64 <= (8u << 20); ++line) {
+        poem += "Line " + std::to_string(line) + " of a very long poem, it goes on and on.\n";
+    }
+    poem.append((8u << 20) - poem.size() - 1, '~');
+    poem += '\n';
+    ASSERT_EQ(poem.size(), 8u << 20);
+    std::ofstream(path, std::ios::binary) << poem;
+
+    {
+        Server server("fastpoetry", {"--quiet", path});
+        auto result = run("protocol-get-poetry-simple", {server.address()});
+        EXPECT_EQ(result.exitCode, 0) << result.err;
+        ASSERT_GT(result.out.size(), poem.size());
+        EXPECT_TRUE(result.out.compare(0, poem.size(), poem) == 0) << "the poem arrived damaged";
+        EXPECT_EQ(counts(result.out.substr(poem.size(), result.out.size() - poem.size() - 1)),
+                  std::make_pair(1, 0));
+
+        auto counted = run("protocol-get-poetry", {server.address()});
+        Output o = parse(counted.out);
+        EXPECT_EQ(o.totals, (std::map<int, std::size_t>{{1, 8u << 20}}));
+    }
+    std::remove(path);
+}
+
+TEST(Fastpoetry, SaysWhoWantsPoetryAndSurvivesAClientThatLeavesEarly) {
+    Server server("fastpoetry", {poemPath("science.txt")});
+    {
+        ClientSocket early(server.port());
+        early.close();  // leaves before reading a byte
+    }
+    auto result = run("protocol-get-poetry", {"-q", server.address()});
+    EXPECT_EQ(result.exitCode, 0);
+    std::string line = server.process().readLine();
+    EXPECT_TRUE(std::regex_match(line, std::regex(R"(Somebody at 127\.0\.0\.1:\d+ wants poetry!)")))
+        << line;
+    server.process().signal(SIGINT);
+    EXPECT_EQ(server.process().wait(), 0);
+}
+
+TEST(Fastpoetry, AMissingPoemFileIsAUsageError) {
+    auto result = run("fastpoetry", {"/no/such/poem.txt"});
+    EXPECT_EQ(result.exitCode, 2);
+    EXPECT_NE(result.err.find("/no/such/poem.txt"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace poetry::test

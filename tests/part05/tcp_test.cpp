@@ -1,0 +1,353 @@
+// The TCP layer inside one process: listenTCP and connectTCP over loopback, on a
+// real part04 reactor. Each test arms a safety stop so a bug cannot hang it.
+#include <gtest/gtest.h>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "part04-raw-reactor/reactor.hpp"
+#include "part05-protocols/connect.hpp"
+#include "part05-protocols/factory.hpp"
+#include "part05-protocols/listen.hpp"
+#include "part05-protocols/protocol.hpp"
+#include "part05-protocols/tcp.hpp"
+#include "support/process.hpp"
+
+namespace {
+
+using poetry::Address;
+using poetry::protocols::ClientFactoryFor;
+using poetry::protocols::Connector;
+using poetry::protocols::Protocol;
+using poetry::protocols::ServerFactoryFor;
+using poetry::reactor::kindName;
+using poetry::reactor::Reactor;
+using poetry::reactor::Reason;
+using poetry::reactor::ReasonKind;
+using poetry::reactor::Seconds;
+
+// Runs the reactor until something stops it, or fails the test after `limit`.
+void runWithLimit(Reactor& reactor, Seconds limit = Seconds(20)) {
+    bool timedOut = false;
+    auto guard = reactor.callLater(limit, [&] {
+        timedOut = true;
+        reactor.stop();
+    });
+    reactor.run();
+    if (guard->active()) {
+        guard->cancel();
+    }
+    ASSERT_FALSE(timedOut) << "the reactor was never stopped";
+}
+
+// ---- the server side: writes `payload`, then does what `ending` says ----
+
+enum class Ending { Lose, Abort, Nothing };
+
+class ServeProtocol;
+
+class ServeFactory : public ServerFactoryFor<ServeProtocol> {
+  public:
+    std::string payload = "hello";
+    Ending ending = Ending::Lose;
+    std::vector<std::string> lost;  // the reasons the server's connections ended with
+};
+
+class ServeProtocol : public Protocol {
+  public:
+    void connectionMade() override {
+        auto& f = factoryAs<ServeFactory>();
+        transport()->write(f.payload);
+        if (f.ending == Ending::Lose) {
+            transport()->loseConnection();
+        } else if (f.ending == Ending::Abort) {
+            transport()->abortConnection();
+        }
+    }
+    void connectionLost(const Reason& reason) override {
+        factoryAs<ServeFactory>().lost.push_back(kindName(reason.kind()));
+    }
+};
+
+// ---- the client side: records every callback, in order ----
+
+class RecordingProtocol;
+
+class RecordingFactory : public ClientFactoryFor<RecordingProtocol> {
+  public:
+    explicit RecordingFactory(Reactor& reactor) : reactor(reactor) {}
+
+    std::unique_ptr<Protocol> buildProtocol(const Address& address) override {
+        events.push_back("buildProtocol");
+        peerAtBuild = address;
+        if (refuse) {
+            return nullptr;
+        }
+        return ClientFactoryFor<RecordingProtocol>::buildProtocol(address);
+    }
+    void startedConnecting(Connector&) override { events.push_back("startedConnecting"); }
+    void clientConnectionFailed(Connector& connector, const Reason& reason) override {
+        events.push_back(std::string("clientConnectionFailed ") + kindName(reason.kind()));
+        failReason = reason.message();
+        destination = connector.getDestination();
+        stateAtEnd = connector.state();
+        reactor.stop();
+    }
+    void clientConnectionLost(Connector& connector, const Reason& reason) override {
+        events.push_back(std::string("clientConnectionLost ") + kindName(reason.kind()));
+        stateAtEnd = connector.state();
+        reactor.stop();
+    }
+
+    Reactor& reactor;
+    std::vector<std::string> events;
+    std::string received;
+    std::string failReason;
+    Address destination;
+    Address peerAtBuild;
+    Address peerSeen;
+    Address hostSeen;
+    Connector::State stateAtEnd = Connector::State::Connecting;
+    bool refuse = false;
+    bool abortOnConnect = false;
+};
+
+class RecordingProtocol : public Protocol {
+  public:
+    void connectionMade() override {
+        auto& f = factoryAs<RecordingFactory>();
+        f.events.push_back("connectionMade");
+        f.peerSeen = transport()->getPeer();
+        f.hostSeen = transport()->getHost();
+        if (f.abortOnConnect) {
+            transport()->abortConnection();
+        }
+    }
+    void dataReceived(std::string_view data) override {
+        factoryAs<RecordingFactory>().received.append(data);
+    }
+    void connectionLost(const Reason& reason) override {
+        factoryAs<RecordingFactory>().events.push_back(std::string("connectionLost ") +
+                                                       kindName(reason.kind()));
+    }
+};
+
+TEST(ListenTCP, PortZeroReportsTheRealPort) {
+    Reactor reactor;
+    ServeFactory serverFactory;
+    auto port = poetry::protocols::listenTCP(reactor, 0, serverFactory);
+    EXPECT_NE(port->getHost().port, 0);
+    EXPECT_EQ(port->getHost().host, "127.0.0.1");
+    EXPECT_EQ(reactor.getReaders().size(), 1u);
+    port->stopListening();
+    EXPECT_TRUE(reactor.getReaders().empty());
+}
+
+TEST(ListenTCP, BadInterfaceIsAClearError) {
+    Reactor reactor;
+    ServeFactory serverFactory;
+    EXPECT_THROW(poetry::protocols::listenTCP(reactor, 0, serverFactory, "not-an-ip"),
+                 std::runtime_error);
+}
+
+TEST(ConnectTCP, ProtocolHearsConnectionLostBeforeTheFactoryHearsClientConnectionLost) {
+    Reactor reactor;
+    ServeFactory serverFactory;
+    auto port = poetry::protocols::listenTCP(reactor, 0, serverFactory);
+    RecordingFactory factory(reactor);
+    auto connector =
+        poetry::protocols::connectTCP(reactor, "127.0.0.1", port->getHost().port, factory);
+    EXPECT_EQ(connector->state(), Connector::State::Connecting);
+    runWithLimit(reactor);
+
+    EXPECT_EQ(factory.events,
+              (std::vector<std::string>{"startedConnecting", "buildProtocol", "connectionMade",
+                                        "connectionLost ConnectionDone",
+                                        "clientConnectionLost ConnectionDone"}));
+    EXPECT_EQ(factory.received, "hello");
+    EXPECT_EQ(factory.peerSeen, port->getHost());
+    EXPECT_EQ(factory.peerAtBuild, port->getHost());
+    EXPECT_EQ(factory.hostSeen.host, "127.0.0.1");
+    EXPECT_EQ(factory.stateAtEnd, Connector::State::Disconnected);
+    EXPECT_EQ(connector->getDestination(), (Address{"127.0.0.1", port->getHost().port}));
+    // Nothing left behind: the connect timeout was cancelled, the transport is gone.
+    EXPECT_TRUE(reactor.getDelayedCalls().empty());
+    EXPECT_TRUE(reactor.getWriters().empty());
+    EXPECT_EQ(reactor.getReaders().size(), 1u);  // only the listening port
+}
+
+TEST(ConnectTCP, RefusedReachesClientConnectionFailed) {
+    Reactor reactor;
+    RecordingFactory factory(reactor);
+    const auto port = poetry::test::refusedPort();
+    poetry::protocols::connectTCP(reactor, "127.0.0.1", port, factory);
+    runWithLimit(reactor);
+    EXPECT_EQ(factory.events,
+              (std::vector<std::string>{"startedConnecting",
+                                        "clientConnectionFailed ConnectionRefused"}));
+    EXPECT_EQ(factory.destination, (Address{"127.0.0.1", port}));
+    EXPECT_EQ(factory.stateAtEnd, Connector::State::Disconnected);
+    EXPECT_TRUE(reactor.getDelayedCalls().empty());
+    EXPECT_TRUE(reactor.getWriters().empty());
+}
+
+TEST(ConnectTCP, UnknownHostIsADNSLookupError) {
+    Reactor reactor;
+    RecordingFactory factory(reactor);
+    poetry::protocols::connectTCP(reactor, "no-such-poetry-server.invalid", 10000, factory);
+    runWithLimit(reactor);
+    EXPECT_EQ(factory.events, (std::vector<std::string>{"startedConnecting",
+                                                        "clientConnectionFailed DNSLookupError"}));
+    EXPECT_NE(factory.failReason.find("no-such-poetry-server.invalid"), std::string::npos);
+    EXPECT_TRUE(reactor.getDelayedCalls().empty());
+}
+
+TEST(ConnectTCP, AHostNameIsResolved) {
+    Reactor reactor;
+    ServeFactory serverFactory;
+    auto port = poetry::protocols::listenTCP(reactor, 0, serverFactory);
+    RecordingFactory factory(reactor);
+    poetry::protocols::connectTCP(reactor, "localhost", port->getHost().port, factory);
+    runWithLimit(reactor);
+    EXPECT_EQ(factory.received, "hello");
+}
+
+TEST(ConnectTCP, StopConnectingFailsTheAttemptAtOnce) {
+    Reactor reactor;
+    RecordingFactory factory(reactor);
+    auto connector = poetry::protocols::connectTCP(reactor, "127.0.0.1", 9, factory);
+    reactor.callLater(Seconds(0), [&] { connector->stopConnecting(); });
+    runWithLimit(reactor);
+    EXPECT_EQ(factory.events, (std::vector<std::string>{"startedConnecting",
+                                                        "clientConnectionFailed ConnectError"}));
+    EXPECT_EQ(factory.failReason, "User aborted connection.");
+    EXPECT_THROW(connector->stopConnecting(), poetry::protocols::NotConnectingError);
+    EXPECT_TRUE(reactor.getDelayedCalls().empty());
+}
+
+TEST(ConnectTCP, NoAnswerWithinTheTimeoutIsATimeoutError) {
+    // A listener with a backlog of 0 and one connection already queued drops the
+    // next SYN, so that connect cannot finish before our short timeout.
+    int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+    ASSERT_GE(listener, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    ASSERT_EQ(::listen(listener, 0), 0);
+    socklen_t length = sizeof address;
+    ::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length);
+    std::vector<int> fillers;
+    for (int i = 0; i < 2; ++i) {
+        int filler = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+        ::connect(filler, reinterpret_cast<sockaddr*>(&address), sizeof address);
+        fillers.push_back(filler);
+    }
+    ::usleep(100 * 1000);
+
+    Reactor reactor;
+    RecordingFactory factory(reactor);
+    poetry::protocols::connectTCP(reactor, "127.0.0.1", ntohs(address.sin_port), factory,
+                                  Seconds(0.3));
+    runWithLimit(reactor);
+    for (int fd : fillers) {
+        ::close(fd);
+    }
+    ::close(listener);
+    EXPECT_EQ(factory.events, (std::vector<std::string>{"startedConnecting",
+                                                        "clientConnectionFailed TimeoutError"}));
+    EXPECT_TRUE(reactor.getWriters().empty());
+}
+
+TEST(Transport, LoseConnectionFlushesEverythingFirst) {
+    Reactor reactor;
+    ServeFactory serverFactory;
+    serverFactory.payload.assign(4 * 1024 * 1024 + 17, 'x');
+    for (std::size_t i = 0; i < serverFactory.payload.size(); i += 4096) {
+        serverFactory.payload[i] = static_cast<char>('a' + (i / 4096) % 26);
+    }
+    auto port = poetry::protocols::listenTCP(reactor, 0, serverFactory);
+    RecordingFactory factory(reactor);
+    poetry::protocols::connectTCP(reactor, "127.0.0.1", port->getHost().port, factory);
+    runWithLimit(reactor);
+    EXPECT_TRUE(factory.received == serverFactory.payload)
+        << "got " << factory.received.size() << " of " << serverFactory.payload.size();
+    EXPECT_EQ(factory.events.back(), "clientConnectionLost ConnectionDone");
+}
+
+TEST(Transport, AbortConnectionIsConnectionAborted) {
+    Reactor reactor;
+    ServeFactory serverFactory;
+    serverFactory.ending = Ending::Nothing;
+    auto port = poetry::protocols::listenTCP(reactor, 0, serverFactory);
+    RecordingFactory factory(reactor);
+    factory.abortOnConnect = true;
+    poetry::protocols::connectTCP(reactor, "127.0.0.1", port->getHost().port, factory);
+    runWithLimit(reactor);
+    EXPECT_EQ(factory.events,
+              (std::vector<std::string>{"startedConnecting", "buildProtocol", "connectionMade",
+                                        "connectionLost ConnectionAborted",
+                                        "clientConnectionLost ConnectionAborted"}));
+    Reason aborted(ReasonKind::ConnectionAborted, "");
+    EXPECT_TRUE(aborted.check(ReasonKind::ConnectionLost));
+}
+
+TEST(Transport, APeerThatAbortsIsALostConnectionNotADoneOne) {
+    Reactor reactor;
+    ServeFactory serverFactory;
+    serverFactory.ending = Ending::Abort;
+    auto port = poetry::protocols::listenTCP(reactor, 0, serverFactory);
+    RecordingFactory factory(reactor);
+    poetry::protocols::connectTCP(reactor, "127.0.0.1", port->getHost().port, factory);
+    runWithLimit(reactor);
+    ASSERT_FALSE(factory.events.empty());
+    EXPECT_EQ(factory.events.back(), "clientConnectionLost ConnectionLost");
+}
+
+TEST(Connector, DisconnectClosesAMadeConnectionCleanly) {
+    Reactor reactor;
+    ServeFactory serverFactory;
+    serverFactory.ending = Ending::Nothing;  // the server would never close
+    auto port = poetry::protocols::listenTCP(reactor, 0, serverFactory);
+    RecordingFactory factory(reactor);
+    auto connector =
+        poetry::protocols::connectTCP(reactor, "127.0.0.1", port->getHost().port, factory);
+    std::function<void()> poll = [&] {
+        if (connector->state() == Connector::State::Connected && factory.received == "hello") {
+            connector->disconnect();
+        } else {
+            reactor.callLater(Seconds(0.01), poll);
+        }
+    };
+    reactor.callLater(Seconds(0.01), poll);
+    runWithLimit(reactor);
+    EXPECT_EQ(factory.events.back(), "clientConnectionLost ConnectionDone");
+}
+
+TEST(Factory, ABuildProtocolThatReturnsNullClosesTheConnection) {
+    Reactor reactor;
+    ServeFactory serverFactory;
+    serverFactory.ending = Ending::Nothing;
+    auto port = poetry::protocols::listenTCP(reactor, 0, serverFactory);
+    RecordingFactory factory(reactor);
+    factory.refuse = true;
+    poetry::protocols::connectTCP(reactor, "127.0.0.1", port->getHost().port, factory);
+    runWithLimit(reactor);
+    EXPECT_EQ(factory.events, (std::vector<std::string>{"startedConnecting", "buildProtocol",
+                                                        "clientConnectionLost ConnectionDone"}));
+}
+
+TEST(Transport, ReadBufferIsSharedByEveryConnection) {
+    auto first = poetry::protocols::sharedReadBuffer();
+    auto second = poetry::protocols::sharedReadBuffer();
+    EXPECT_EQ(first.data(), second.data());
+    EXPECT_EQ(first.size(), 64u * 1024u);
+}
+
+}  // namespace
