@@ -85,13 +85,15 @@ PoetrySocket::PoetrySocket(Reactor& reactor, asio::io_context& blocking, int tas
     tcp::resolver resolver(blocking);
     auto endpoints = resolver.resolve(address.host, std::to_string(address.port),
                                       tcp::resolver::numeric_service, ec);
+    tcp::endpoint peer;
     if (!ec) {
-        asio::connect(socket_, endpoints, ec);  // blocks until connected or refused
+        peer = asio::connect(socket_, endpoints, ec);  // blocks until connected or refused
     }
     if (ec) {
         throw std::runtime_error(poetry::failedToConnectLine(address.str(), ec.message()));
     }
-    auto peer = socket_.remote_endpoint();
+    // The endpoint we connected to, not remote_endpoint(): a server that has
+    // already reset the connection has no remote endpoint left to ask for.
     peer_ = poetry::formatAddress(peer.address().to_string(), peer.port());
     fd_ = socket_.native_handle();
     // From now on no call on this socket may block: a read with nothing to read

@@ -383,6 +383,45 @@ TEST(Reactor, DescriptorWithoutAFileNumberIsRejected) {
     EXPECT_TRUE(reactor.getReaders().empty());
 }
 
+TEST(Reactor, AnFdNumberReusedAfterACloseWithoutRemovalStillWorks) {
+    Reactor reactor;
+    auto first = std::make_unique<SocketPair>();
+    auto stale = std::make_shared<TestReader>(first->ours);
+    reactor.addReader(stale);
+    first.reset();      // closed while still registered: a bug in the caller, but a common one
+    SocketPair second;  // the lowest free numbers: usually the same fd again
+    auto fresh = std::make_shared<TestReader>(second.ours);
+    fresh->onRead = [&] {
+        auto why = fresh->drain();
+        reactor.stop();
+        return why;
+    };
+    reactor.addReader(fresh);
+    second.send("new socket");
+    runWithTimeout(reactor);
+    EXPECT_EQ(fresh->data, "new socket");
+    EXPECT_EQ(stale->reads, 0);
+}
+
+TEST(Reactor, AnExceptionFromConnectionLostIsReportedAndTheLoopGoesOn) {
+    Reactor reactor;
+    SocketPair pair;
+    auto reader = std::make_shared<TestReader>(pair.ours);
+    reader->onRead = [] { return Reason::connectionDone(); };
+    reader->onLost = [&](const Reason&) {
+        stopSoon(reactor);
+        throw std::runtime_error("cleanup failed");
+    };
+    reactor.addReader(reader);
+    pair.send("x");
+    testing::internal::CaptureStderr();
+    runWithTimeout(reactor);
+    std::string err = testing::internal::GetCapturedStderr();
+    EXPECT_NE(err.find("cleanup failed"), std::string::npos) << err;
+    EXPECT_NE(err.find("TestReader"), std::string::npos) << "names the descriptor: " << err;
+    EXPECT_EQ(reader->lost.size(), 1u);
+}
+
 // --- write descriptors -----------------------------------------------------------
 
 TEST(Reactor, WritableDescriptorGetsDoWriteUntilRemoved) {
