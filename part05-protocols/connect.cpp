@@ -165,6 +165,7 @@ class TcpClient : public TcpTransport {
             return;
         }
         fd_ = fd;
+        connectingTo_ = Address{endpoint.address().to_string(), endpoint.port()};
         if (::connect(fd, endpoint.data(), endpoint.size()) == 0 || errno == EINPROGRESS) {
             // The answer comes later: the socket turns writable when the connect is done.
             reactor_.addWriter(shared_from_this());
@@ -184,11 +185,15 @@ class TcpClient : public TcpTransport {
         if (error == EINPROGRESS || error == EALREADY) {
             return std::nullopt;  // not finished after all
         }
-        if (error != 0) {
+        if (error == ECONNRESET) {
+            // Connected, and already reset (a server that sent and dropped at
+            // once): a connection that was made and lost, not a failure to connect.
+            rememberError(error);
+        } else if (error != 0) {
             return reasonFromErrno(error);  // the reactor calls connectionLost(): a failure
         }
         reactor_.removeWriter(*this);
-        adoptSocket(fd_);  // now both ends have addresses
+        adoptSocket(fd_, connectingTo_);  // now both ends have addresses
         std::unique_ptr<Protocol> protocol = connector_->buildProtocol(getPeer());
         connecting_ = false;
         if (!protocol) {
@@ -204,6 +209,7 @@ class TcpClient : public TcpTransport {
 
     std::shared_ptr<Connector> connector_;
     std::optional<tcp::resolver> resolver_;
+    Address connectingTo_;  // the address connectTo() chose
     bool connecting_ = true;
 };
 

@@ -82,7 +82,8 @@ class LineReceiver : public Protocol {
         consumed_ = 0;
         // Next time, search only the new bytes (plus enough of the old ones to catch
         // a delimiter split across two chunks): one byte at a time stays cheap.
-        searchFrom_ = buffer_.size() >= delimiter_.size() ? buffer_.size() - delimiter_.size() + 1 : 0;
+        searchFrom_ =
+            buffer_.size() >= delimiter_.size() ? buffer_.size() - delimiter_.size() + 1 : 0;
         if (buffer_.size() > longestUnfinished()) {
             tooLong(std::exchange(buffer_, std::string()));
         }
@@ -153,9 +154,9 @@ class LineReceiver : public Protocol {
         lineLengthExceeded(line);
     }
 
-    std::string buffer_;           // bytes not yet delivered, from consumed_ on
-    std::size_t consumed_ = 0;     // where the next line starts in buffer_
-    std::size_t searchFrom_ = 0;   // where to look for the next delimiter
+    std::string buffer_;          // bytes not yet delivered, from consumed_ on
+    std::size_t consumed_ = 0;    // where the next line starts in buffer_
+    std::size_t searchFrom_ = 0;  // where to look for the next delimiter
     std::string delimiter_ = "\n";
     std::size_t maxLength_ = kDefaultMaxLength;
     bool exceeded_ = false;

@@ -38,7 +38,9 @@ Port::~Port() {
 //! [accept]
 std::optional<Reason> Port::doRead() {
     for (int i = 0; i < kAcceptsPerRead; ++i) {
-        int fd = ::accept4(fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        asio::ip::tcp::endpoint peer;
+        socklen_t length = static_cast<socklen_t>(peer.capacity());
+        int fd = ::accept4(fd_, peer.data(), &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd < 0) {
             if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
                 // Out of file descriptors: the client waits in the backlog until
@@ -52,13 +54,14 @@ std::optional<Reason> Port::doRead() {
             return std::nullopt;  // EAGAIN: nobody else is waiting
         }
         reportedExhaustion_ = false;
-        accepted(fd);
+        peer.resize(length);
+        accepted(fd, Address{peer.address().to_string(), peer.port()});
     }
     return std::nullopt;
 }
 
-void Port::accepted(int fd) {
-    auto transport = std::make_shared<TcpTransport>(reactor_, fd);  // now owns fd
+void Port::accepted(int fd, const Address& peer) {
+    auto transport = std::make_shared<TcpTransport>(reactor_, fd, peer);  // now owns fd
     try {
         std::unique_ptr<Protocol> protocol = factory_.buildProtocol(transport->getPeer());
         if (!protocol) {

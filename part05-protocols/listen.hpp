@@ -54,7 +54,7 @@ class Port : public reactor::ReadDescriptor, public std::enable_shared_from_this
     std::string logPrefix() const override;
 
   private:
-    void accepted(int fd);
+    void accepted(int fd, const Address& peer);
 
     reactor::Reactor& reactor_;
     ServerFactory& factory_;

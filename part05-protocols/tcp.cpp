@@ -52,9 +52,10 @@ Address socketAddress(int fd, bool peer) {
     return Address{endpoint.address().to_string(), endpoint.port()};
 }
 
-TcpTransport::TcpTransport(reactor::Reactor& reactor, int fd) : reactor_(reactor) {
+TcpTransport::TcpTransport(reactor::Reactor& reactor, int fd, std::optional<Address> peer)
+    : reactor_(reactor) {
     if (fd >= 0) {
-        adoptSocket(fd);
+        adoptSocket(fd, std::move(peer));
     }
 }
 
@@ -62,9 +63,9 @@ TcpTransport::~TcpTransport() {
     closeSocket();
 }
 
-void TcpTransport::adoptSocket(int fd) {
+void TcpTransport::adoptSocket(int fd, std::optional<Address> peer) {
     fd_ = fd;
-    peer_ = socketAddress(fd, true);
+    peer_ = peer ? std::move(*peer) : socketAddress(fd, true);
     host_ = socketAddress(fd, false);
 }
 
@@ -96,6 +97,9 @@ void TcpTransport::startProtocol(std::unique_ptr<Protocol> protocol) {
         return std::nullopt;  // the connection lives on
     }
     if (n == 0) {
+        if (pendingError_) {
+            return reasonFromErrno(*pendingError_);  // it ended, but not cleanly
+        }
         return Reason::connectionDone();  // the peer closed: end of the stream
     }
     if (wouldBlock(errno)) {

@@ -43,8 +43,9 @@ class TcpTransport : public Transport,
                      public std::enable_shared_from_this<TcpTransport> {
   public:
     /// Takes ownership of the connected, non-blocking socket `fd` (-1 for a client
-    /// that has not connected yet). Does not register with `reactor` yet.
-    TcpTransport(reactor::Reactor& reactor, int fd);
+    /// that has not connected yet), whose other end is `peer` if known. Does not
+    /// register with `reactor` yet.
+    TcpTransport(reactor::Reactor& reactor, int fd, std::optional<Address> peer = std::nullopt);
 
     /// Closes the socket if it is still open. Calls nobody.
     ~TcpTransport() override;
@@ -91,9 +92,16 @@ class TcpTransport : public Transport,
     bool connected() const { return connected_; }
 
   protected:
-    /// Called by subclasses when the socket is known (after connect): remembers
-    /// both ends' addresses, so getPeer() works even after the socket is closed.
-    void adoptSocket(int fd);
+    /// Takes the connected socket `fd` and remembers both ends' addresses, so
+    /// getPeer() works even after the socket is closed. `peer` is the other end
+    /// when the caller already knows it (from connect or accept): asking the socket
+    /// fails if the peer has already reset the connection.
+    void adoptSocket(int fd, std::optional<Address> peer = std::nullopt);
+
+    /// Remembers an error (errno) that ended the connection before we got to read:
+    /// the bytes that arrived before it are still delivered, and then the error is
+    /// reported instead of a clean end of stream.
+    void rememberError(int error) { pendingError_ = error; }
 
     /// Closes the socket now, if open.
     void closeSocket();
@@ -110,7 +118,8 @@ class TcpTransport : public Transport,
     bool connected_ = false;
     bool disconnecting_ = false;  // loseConnection(): close once queued_ is sent
     bool aborting_ = false;
-    bool lost_ = false;  // connectionLost() has run
+    bool lost_ = false;                // connectionLost() has run
+    std::optional<int> pendingError_;  // see rememberError()
 };
 
 /// The address of a socket's peer (`peer` true) or own end, or an empty Address.
