@@ -81,12 +81,15 @@ struct Reactor::Impl {
             throw std::invalid_argument("reactor: cannot watch a descriptor whose fileno() is " +
                                         std::to_string(fd));
         }
-        auto& watch = watches[fd];
-        if (!watch) {
-            watch = std::make_shared<Watch>();
-            watch->fd = fd;
-            watch->stream = std::make_unique<asio::posix::stream_descriptor>(io, fd);
+        auto it = watches.find(fd);
+        if (it != watches.end()) {
+            return it->second;
         }
+        auto watch = std::make_shared<Watch>();
+        watch->fd = fd;
+        // Registers the fd with Asio's epoll; throws for an fd that is not open.
+        watch->stream = std::make_unique<asio::posix::stream_descriptor>(io, fd);
+        watches.emplace(fd, watch);
         return watch;
     }
 

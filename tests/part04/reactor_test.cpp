@@ -422,6 +422,30 @@ TEST(Reactor, AnExceptionFromConnectionLostIsReportedAndTheLoopGoesOn) {
     EXPECT_EQ(reader->lost.size(), 1u);
 }
 
+TEST(Reactor, AClosedFdIsRejectedAndLeavesNothingBehind) {
+    Reactor reactor;
+    int closedFd;
+    {
+        SocketPair pair;
+        closedFd = pair.ours;
+    }
+    auto reader = std::make_shared<TestReader>(closedFd);
+    EXPECT_THROW(reactor.addReader(reader), std::exception);
+    EXPECT_TRUE(reactor.getReaders().empty());
+    // The same number, open again, works.
+    SocketPair pair;
+    ASSERT_EQ(pair.ours, closedFd) << "the lowest free fd number is reused";
+    auto fresh = std::make_shared<TestReader>(pair.ours);
+    fresh->onRead = [&] {
+        reactor.stop();
+        return fresh->drain();
+    };
+    reactor.addReader(fresh);
+    pair.send("x");
+    runWithTimeout(reactor);
+    EXPECT_EQ(fresh->data, "x");
+}
+
 // --- write descriptors -----------------------------------------------------------
 
 TEST(Reactor, WritableDescriptorGetsDoWriteUntilRemoved) {
