@@ -1,0 +1,119 @@
+// ex3-max-size: a reader of Part 5 asked what stops a malicious server from
+// sending gigabytes. Nothing, in client 2.0: dataReceived() appends every chunk to
+// the poem, so a server that never stops sending makes the client grow until the
+// machine runs out of memory.
+//
+// The fix is one check in dataReceived(): count what arrived, and once a download
+// passes --max-bytes, drop the connection with abortConnection() (no need to be
+// polite to that server) and report it. The transport reads into one fixed buffer
+// and the protocol keeps at most --max-bytes, so the client's memory is bounded
+// however fast and however long the server sends.
+#include <cstddef>
+#include <functional>
+#include <iostream>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "common/command_line.hpp"
+#include "common/duration.hpp"
+#include "part04-raw-reactor/reactor.hpp"
+#include "part04-raw-reactor/reason.hpp"
+#include "part05-exercises/exercise_factory.hpp"
+#include "part05-protocols/connect.hpp"
+#include "part05-protocols/file_limit.hpp"
+#include "part05-protocols/poetry_client.hpp"
+
+namespace {
+
+using poetry::reactor::Reason;
+using poetry::reactor::ReasonKind;
+
+class LimitedPoetryFactory;
+
+//! [protocol]
+class LimitedPoetryProtocol : public poetry::client::PoetryProtocol {
+  public:
+    void dataReceived(std::string_view data) override;
+    void connectionLost(const Reason& reason) override;
+
+  private:
+    bool tooLong_ = false;
+};
+
+class LimitedPoetryFactory : public poetry::exercises::PoetryFactoryOf<LimitedPoetryProtocol> {
+  public:
+    LimitedPoetryFactory(std::size_t maxBytes, std::size_t poetryCount, bool quiet,
+                         std::function<void()> allDone)
+        : PoetryFactoryOf(poetryCount, quiet, std::move(allDone)), maxBytes_(maxBytes) {}
+
+    std::size_t maxBytes() const { return maxBytes_; }
+
+  private:
+    std::size_t maxBytes_;
+};
+//! [protocol]
+
+//! [dataReceived]
+void LimitedPoetryProtocol::dataReceived(std::string_view data) {
+    if (tooLong_) {
+        return;  // already dropped; nothing more should come, but keep nothing if it does
+    }
+    if (poem().size() + data.size() > factoryAs<LimitedPoetryFactory>().maxBytes()) {
+        // Keep none of it: the poem is not a poem any more. abortConnection()
+        // closes with a reset now, without flushing anything or waiting for the
+        // server; connectionLost(ConnectionAborted) follows one reactor turn later.
+        tooLong_ = true;
+        transport()->abortConnection();
+        return;
+    }
+    PoetryProtocol::dataReceived(data);  // keep it and print the chunk line
+}
+
+void LimitedPoetryProtocol::connectionLost(const Reason& reason) {
+    if (!tooLong_) {
+        PoetryProtocol::connectionLost(reason);
+        return;
+    }
+    auto limit = factoryAs<LimitedPoetryFactory>().maxBytes();
+    PoetryProtocol::connectionLost(
+        Reason(ReasonKind::ConnectionAborted, "dropped: the poem is longer than the limit of " +
+                                                  std::to_string(limit) + " bytes (--max-bytes)"));
+}
+//! [dataReceived]
+
+int run(int argc, char** argv) {
+    poetry::CommandLine cl("ex3-max-size", "[options] ADDRESS...",
+                           "Downloads poems like client 2.0, but drops any download that grows "
+                           "beyond --max-bytes (a reader's question in Part 5).");
+    poetry::addClientOptions(cl);
+    cl.options()("max-bytes", poetry::po::value<long long>()->default_value(1048576),
+                 "the most bytes a poem may have; a longer one is dropped");
+    auto values = cl.parse(argc, argv, std::cout);
+    if (!values) {
+        return poetry::kExitSuccess;
+    }
+    auto options = poetry::clientOptions(*values);
+    auto maxBytes = (*values)["max-bytes"].as<long long>();
+    if (maxBytes < 1) {
+        throw poetry::UsageError("--max-bytes " + std::to_string(maxBytes) + " must be at least 1");
+    }
+    poetry::protocols::raiseFileLimit();
+
+    poetry::reactor::Reactor reactor;
+    LimitedPoetryFactory factory(static_cast<std::size_t>(maxBytes), options.addresses.size(),
+                                 options.quiet, [&reactor] { reactor.stop(); });
+    auto start = poetry::Stopwatch::now();
+    for (const auto& address : options.addresses) {
+        poetry::protocols::connectTCP(reactor, address.host, address.port, factory);
+    }
+    reactor.run();
+    factory.report(poetry::Stopwatch::now() - start);
+    return factory.failed() == 0 ? poetry::kExitSuccess : poetry::kExitFailure;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    return poetry::runMain("ex3-max-size", [&] { return run(argc, argv); });
+}

@@ -1,0 +1,100 @@
+// ex4-done-or-lost: a reader of Part 5 found that the reason given to
+// connectionLost() was always ConnectionDone, and asked why he never saw
+// ConnectionLost. Two answers. First, when a server process exits, its kernel
+// closes its sockets cleanly, so a client really does see a clean close; to see
+// ConnectionLost you need a connection that breaks, which `slowpoetry --fault
+// reset` provides (it closes with a TCP reset). Second, ask the reason what it
+// is with check(), which matches a kind and everything below it in the tree of
+// kinds, rather than comparing its message or its exact type.
+#include <cstddef>
+#include <functional>
+#include <iostream>
+#include <string>
+#include <utility>
+
+#include "common/command_line.hpp"
+#include "common/duration.hpp"
+#include "part04-raw-reactor/reactor.hpp"
+#include "part04-raw-reactor/reason.hpp"
+#include "part05-exercises/exercise_factory.hpp"
+#include "part05-protocols/connect.hpp"
+#include "part05-protocols/file_limit.hpp"
+#include "part05-protocols/poetry_client.hpp"
+
+namespace {
+
+using poetry::reactor::Reason;
+using poetry::reactor::ReasonKind;
+
+//! [verdict]
+// What kind of end this was, in the two words of the question.
+const char* verdict(const Reason& reason) {
+    if (reason.check(ReasonKind::ConnectionDone)) {
+        return "ConnectionDone";  // a clean close: the server said it had finished
+    }
+    if (reason.check(ReasonKind::ConnectionLost)) {
+        return "ConnectionLost";  // broken: reset, error, or aborted by us
+    }
+    return "something else";  // not a connection that ended (cannot happen here)
+}
+//! [verdict]
+
+//! [protocol]
+class VerdictProtocol : public poetry::client::PoetryProtocol {
+  public:
+    void connectionLost(const Reason& reason) override;
+};
+
+class VerdictFactory : public poetry::exercises::PoetryFactoryOf<VerdictProtocol> {
+  public:
+    VerdictFactory(std::size_t poetryCount, bool quiet, std::function<void()> allDone)
+        : PoetryFactoryOf(poetryCount, quiet, std::move(allDone)), quiet_(quiet) {}
+
+    // Called by a protocol when its connection ended: `Task N: VERDICT (KIND: MESSAGE)`.
+    void connectionEnded(int taskNum, const Reason& reason) {
+        if (!quiet_) {
+            std::cout << "Task " << taskNum << ": " << verdict(reason) << " ("
+                      << poetry::reactor::kindName(reason.kind()) << ": " << reason.message()
+                      << ")\n";
+        }
+    }
+
+  private:
+    bool quiet_;
+};
+
+void VerdictProtocol::connectionLost(const Reason& reason) {
+    factoryAs<VerdictFactory>().connectionEnded(taskNum, reason);
+    PoetryProtocol::connectionLost(reason);  // count the poem, or report it lost
+}
+//! [protocol]
+
+int run(int argc, char** argv) {
+    poetry::CommandLine cl("ex4-done-or-lost", "[options] ADDRESS...",
+                           "Downloads poems like client 2.0 and says, for each, whether the "
+                           "connection ended with ConnectionDone or ConnectionLost (a reader's "
+                           "question in Part 5).");
+    poetry::addClientOptions(cl);
+    auto values = cl.parse(argc, argv, std::cout);
+    if (!values) {
+        return poetry::kExitSuccess;
+    }
+    auto options = poetry::clientOptions(*values);
+    poetry::protocols::raiseFileLimit();
+
+    poetry::reactor::Reactor reactor;
+    VerdictFactory factory(options.addresses.size(), options.quiet, [&reactor] { reactor.stop(); });
+    auto start = poetry::Stopwatch::now();
+    for (const auto& address : options.addresses) {
+        poetry::protocols::connectTCP(reactor, address.host, address.port, factory);
+    }
+    reactor.run();
+    factory.report(poetry::Stopwatch::now() - start);
+    return factory.failed() == 0 ? poetry::kExitSuccess : poetry::kExitFailure;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    return poetry::runMain("ex4-done-or-lost", [&] { return run(argc, argv); });
+}

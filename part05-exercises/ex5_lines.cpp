@@ -1,0 +1,148 @@
+// ex5-lines: a reader of Part 5 found his messages arriving in pieces. That is
+// TCP: it carries a stream of bytes, and how the stream is cut into
+// dataReceived() calls depends on the sender, the network and timing, never on
+// where one message ends. The cure is a protocol that reassembles: a
+// LineReceiver buffers the bytes and calls lineReceived() once per complete line.
+//
+// This client prints each line of the poem the moment its newline arrives,
+// between the chunk lines, so the output shows lines being completed by chunks
+// of any size. A line longer than --max-line-length ends the download with an
+// error: the server is not sending poetry.
+#include <cstddef>
+#include <functional>
+#include <iostream>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "common/command_line.hpp"
+#include "common/duration.hpp"
+#include "part04-raw-reactor/reactor.hpp"
+#include "part04-raw-reactor/reason.hpp"
+#include "part05-exercises/exercise_factory.hpp"
+#include "part05-protocols/connect.hpp"
+#include "part05-protocols/file_limit.hpp"
+#include "part05-protocols/line_receiver.hpp"
+
+namespace {
+
+using poetry::reactor::Reason;
+using poetry::reactor::ReasonKind;
+
+//! [protocol]
+class LinePoetryProtocol : public poetry::protocols::LineReceiver {
+  public:
+    int taskNum = 0;  // stamped by the factory
+
+    void connectionMade() override;
+    void dataReceived(std::string_view data) override;
+    void lineReceived(std::string_view line) override;
+    void lineLengthExceeded(std::string_view line) override;
+    void connectionLost(const Reason& reason) override;
+
+  private:
+    std::string poem_;    // every byte, for the byte counts and the poem count
+    int lineNumber_ = 0;  // lines delivered so far
+};
+//! [protocol]
+
+class LinePoetryFactory : public poetry::exercises::PoetryFactoryOf<LinePoetryProtocol> {
+  public:
+    LinePoetryFactory(std::size_t maxLineLength, std::size_t poetryCount, bool quiet,
+                      std::function<void()> allDone)
+        : PoetryFactoryOf(poetryCount, quiet, std::move(allDone)),
+          maxLineLength_(maxLineLength),
+          quiet_(quiet) {}
+
+    std::size_t maxLineLength() const { return maxLineLength_; }
+
+    // Called by a protocol for each complete line: `Task N line L: TEXT`.
+    void linePrinted(int taskNum, int lineNumber, std::string_view line) {
+        if (!quiet_) {
+            std::cout << "Task " << taskNum << " line " << lineNumber << ": " << line << '\n';
+        }
+    }
+
+  private:
+    std::size_t maxLineLength_;
+    bool quiet_;
+};
+
+//! [callbacks]
+void LinePoetryProtocol::connectionMade() {
+    setMaxLength(factoryAs<LinePoetryFactory>().maxLineLength());
+}
+
+void LinePoetryProtocol::dataReceived(std::string_view data) {
+    poem_.append(data);
+    auto& factory = factoryAs<LinePoetryFactory>();
+    factory.chunkReceived(taskNum, data.size(), transport()->getPeer());
+    LineReceiver::dataReceived(data);  // calls lineReceived() for each line it completes
+}
+
+void LinePoetryProtocol::lineReceived(std::string_view line) {
+    factoryAs<LinePoetryFactory>().linePrinted(taskNum, ++lineNumber_, line);
+}
+
+void LinePoetryProtocol::lineLengthExceeded(std::string_view line) {
+    (void)line;
+    transport()->abortConnection();  // not poetry: drop it now, say why in connectionLost()
+}
+
+void LinePoetryProtocol::connectionLost(const Reason& reason) {
+    auto& factory = factoryAs<LinePoetryFactory>();
+    if (lineLengthWasExceeded()) {
+        factory.poemFinished(
+            taskNum, transport()->getPeer(), std::move(poem_),
+            Reason(ReasonKind::ConnectionAborted,
+                   "line " + std::to_string(lineNumber_ + 1) + " is longer than the limit of " +
+                       std::to_string(maxLength()) + " bytes (--max-line-length)"));
+        return;
+    }
+    // A poem whose last line has no newline: that line is complete now.
+    std::string rest = clearLineBuffer();
+    if (!rest.empty() && reason.check(ReasonKind::ConnectionDone)) {
+        lineReceived(rest);
+    }
+    factory.poemFinished(taskNum, transport()->getPeer(), std::move(poem_), reason);
+}
+//! [callbacks]
+
+int run(int argc, char** argv) {
+    poetry::CommandLine cl("ex5-lines", "[options] ADDRESS...",
+                           "Downloads poems and prints each line as soon as it is complete, "
+                           "whatever the chunk size (a reader's question in Part 5).");
+    poetry::addClientOptions(cl);
+    cl.options()("max-line-length",
+                 poetry::po::value<long long>()->default_value(
+                     static_cast<long long>(poetry::protocols::LineReceiver::kDefaultMaxLength)),
+                 "the longest line accepted, in bytes; a longer one ends the download");
+    auto values = cl.parse(argc, argv, std::cout);
+    if (!values) {
+        return poetry::kExitSuccess;
+    }
+    auto options = poetry::clientOptions(*values);
+    auto maxLineLength = (*values)["max-line-length"].as<long long>();
+    if (maxLineLength < 1) {
+        throw poetry::UsageError("--max-line-length " + std::to_string(maxLineLength) +
+                                 " must be at least 1");
+    }
+    poetry::protocols::raiseFileLimit();
+
+    poetry::reactor::Reactor reactor;
+    LinePoetryFactory factory(static_cast<std::size_t>(maxLineLength), options.addresses.size(),
+                              options.quiet, [&reactor] { reactor.stop(); });
+    auto start = poetry::Stopwatch::now();
+    for (const auto& address : options.addresses) {
+        poetry::protocols::connectTCP(reactor, address.host, address.port, factory);
+    }
+    reactor.run();
+    factory.report(poetry::Stopwatch::now() - start);
+    return factory.failed() == 0 ? poetry::kExitSuccess : poetry::kExitFailure;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    return poetry::runMain("ex5-lines", [&] { return run(argc, argv); });
+}

@@ -1,0 +1,333 @@
+// End-to-end tests of the Part 5 exercises: each program against real slowpoetry
+// servers, normal or misbehaving on purpose with --fault. Every server is stopped
+// by its Server object, even when an assertion fails.
+#include <gtest/gtest.h>
+
+#include <cstddef>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "peak_memory.hpp"
+#include "support/process.hpp"
+
+namespace poetry::test {
+namespace {
+
+const std::string kQuiet = "--quiet";
+
+// Seconds in the summary line `Got N poems in H:MM:SS.ffffff ...`, or -1.
+double summarySeconds(const std::string& out) {
+    std::smatch match;
+    static const std::regex summary(R"(Got \d+ poems in (\d+):(\d\d):(\d\d\.\d{6}))");
+    if (!std::regex_search(out, match, summary)) {
+        return -1;
+    }
+    return std::stod(match[1]) * 3600 + std::stod(match[2]) * 60 + std::stod(match[3]);
+}
+
+// The last line of a text.
+std::string lastLine(const std::string& text) {
+    auto lines = splitLines(text);
+    return lines.empty() ? "" : lines.back();
+}
+
+// The lines that start with `prefix`, with the prefix removed.
+std::vector<std::string> linesAfter(const std::string& text, const std::string& prefix) {
+    std::vector<std::string> found;
+    for (const auto& line : splitLines(text)) {
+        if (line.rfind(prefix, 0) == 0) {
+            found.push_back(line.substr(prefix.size()));
+        }
+    }
+    return found;
+}
+
+// --help and a usage error, the same for every exercise.
+TEST(Exercises, EachProgramHasHelpAndRejectsBadArguments) {
+    for (const char* program : {"ex1-timeout", "ex2-connection-lost-stack", "ex3-max-size",
+                                "ex4-done-or-lost", "ex5-lines"}) {
+        auto help = run(program, {"--help"});
+        EXPECT_EQ(help.exitCode, 0) << program;
+        EXPECT_NE(help.out.find("ADDRESS"), std::string::npos) << program;
+        auto none = run(program, {});
+        EXPECT_EQ(none.exitCode, 2) << program;
+        auto badPort = run(program, {"70000"});
+        EXPECT_EQ(badPort.exitCode, 2) << program;
+        EXPECT_NE(badPort.err.find("70000"), std::string::npos) << program;
+    }
+    auto timeout = run("ex1-timeout", {"--timeout", "0", "10000"});
+    EXPECT_EQ(timeout.exitCode, 2);
+    EXPECT_NE(timeout.err.find("--timeout"), std::string::npos);
+    auto maxBytes = run("ex3-max-size", {"--max-bytes", "0", "10000"});
+    EXPECT_EQ(maxBytes.exitCode, 2);
+    EXPECT_NE(maxBytes.err.find("--max-bytes"), std::string::npos);
+    auto maxLine = run("ex5-lines", {"--max-line-length", "-3", "10000"});
+    EXPECT_EQ(maxLine.exitCode, 2);
+    EXPECT_NE(maxLine.err.find("--max-line-length"), std::string::npos);
+}
+
+// ---- ex1-timeout ----------------------------------------------------------
+
+TEST(Ex1Timeout, AStalledServerTimesOutAndTheOtherPoemArrives) {
+    Server normal("slowpoetry", {kQuiet, "--delay", "0.01", poemPath("science.txt")});
+    Server stalled("slowpoetry", {kQuiet, "--fault", "stall", poemPath("fascination.txt")});
+    auto result = run("ex1-timeout", {"--timeout", "2", normal.address(), stalled.address()});
+    EXPECT_EQ(result.exitCode, 1);
+    // One line on stderr: the timeout, with what it got (nothing) and nothing else,
+    // in particular no delayed call left armed.
+    EXPECT_EQ(result.err,
+              "Lost poem from " + stalled.address() + " after 0 bytes (Timed out after 2 s)\n");
+    EXPECT_NE(result.out.find("Task 1: 653 bytes of poetry"), std::string::npos) << result.out;
+    EXPECT_EQ(lastLine(result.out).rfind("Got 1 poems in ", 0), 0u) << result.out;
+    EXPECT_NE(lastLine(result.out).find("(1 failed)"), std::string::npos);
+    // It gave up when the timeout was over, not before, and not long after.
+    double seconds = summarySeconds(result.out);
+    EXPECT_GE(seconds, 1.9);
+    EXPECT_LT(seconds, 20.0);
+}
+
+TEST(Ex1Timeout, ATimedOutDownloadReportsItsPartialCount) {
+    // One 10-byte chunk at once, then a pause far longer than the timeout.
+    Server slow("slowpoetry",
+                {kQuiet, "--delay", "30", "--num-bytes", "10", poemPath("science.txt")});
+    auto result = run("ex1-timeout", {"--timeout", "1", slow.address()});
+    EXPECT_EQ(result.exitCode, 1);
+    EXPECT_EQ(result.err,
+              "Lost poem from " + slow.address() + " after 10 bytes (Timed out after 1 s)\n");
+    EXPECT_NE(result.out.find("Task 1: got 10 bytes of poetry from " + slow.address()),
+              std::string::npos);
+    EXPECT_NE(result.out.find("Task 1: 10 bytes of poetry"), std::string::npos);
+    EXPECT_EQ(lastLine(result.out).rfind("Got 0 poems in ", 0), 0u) << result.out;
+}
+
+TEST(Ex1Timeout, AllOnTimeExitsZeroWithNothingLeftArmed) {
+    Server a("slowpoetry", {kQuiet, "--delay", "0.01", poemPath("science.txt")});
+    Server b("slowpoetry",
+             {kQuiet, "--delay", "0.01", "--num-bytes", "30", poemPath("ecstasy.txt")});
+    auto result = run("ex1-timeout", {"-q", "--timeout", "30", a.address(), b.address()});
+    EXPECT_EQ(result.exitCode, 0) << result.err;
+    EXPECT_EQ(result.err, "");  // a delayed call left armed would be reported here
+    EXPECT_EQ(lastLine(result.out).rfind("Got 2 poems in ", 0), 0u) << result.out;
+    EXPECT_EQ(splitLines(result.out).size(), 1u);  // -q: the summary only
+}
+
+TEST(Ex1Timeout, ARefusedAddressIsAFailureNotATimeout) {
+    Server a("slowpoetry", {kQuiet, "--delay", "0", poemPath("science.txt")});
+    std::string refused = "127.0.0.1:" + std::to_string(refusedPort());
+    auto result = run("ex1-timeout", {"-q", "--timeout", "5", refused, a.address()});
+    EXPECT_EQ(result.exitCode, 1);
+    EXPECT_EQ(result.err.rfind("Failed to connect to: " + refused + " (", 0), 0u) << result.err;
+    EXPECT_EQ(splitLines(result.err).size(), 1u) << result.err;
+    EXPECT_EQ(lastLine(result.out).rfind("Got 1 poems in ", 0), 0u) << result.out;
+}
+
+// ---- ex2-connection-lost-stack ---------------------------------------------
+
+// The function names of the stack printed under the line that starts with
+// `header`, innermost first; empty if there is no such stack.
+std::vector<std::string> stackUnder(const std::string& out, const std::string& header) {
+    static const std::regex frame(R"(^ *\d+# (.*)$)");
+    std::vector<std::string> frames;
+    bool inside = false;
+    for (const auto& line : splitLines(out)) {
+        std::smatch match;
+        if (!inside) {
+            inside = line.rfind(header, 0) == 0;
+        } else if (std::regex_match(line, match, frame)) {
+            frames.push_back(match[1]);
+        } else {
+            break;
+        }
+    }
+    return frames;
+}
+
+// Each of `expected` appears in a frame, in this order (other frames may come
+// between them: what the compiler inlined differs between builds).
+void expectFramesInOrder(const std::vector<std::string>& frames,
+                         const std::vector<std::string>& expected) {
+    std::size_t at = 0;
+    for (const auto& name : expected) {
+        while (at < frames.size() && frames[at].find(name) == std::string::npos) {
+            ++at;
+        }
+        ASSERT_LT(at, frames.size()) << "no frame " << name << " (in this order) in:\n"
+                                     << ::testing::PrintToString(frames);
+        ++at;
+    }
+}
+
+// From the protocol's connectionLost down to the reactor loop.
+const std::vector<std::string> kProtocolFrames = {
+    "TracingProtocol::connectionLost(", "TcpTransport::connectionLost(",
+    "TcpClient::connectionLost(",       "Reactor::Impl::disconnect(",
+    "Reactor::Impl::onReady(",          "Reactor::run(",
+};
+
+// From the factory's clientConnectionLost down to the same reactor dispatch.
+const std::vector<std::string> kFactoryFrames = {
+    "TracingFactory::clientConnectionLost(",
+    "TcpClient::connectionLost(",
+    "Reactor::Impl::disconnect(",
+    "Reactor::Impl::onReady(",
+    "Reactor::run(",
+};
+
+TEST(Ex2ConnectionLostStack, ACleanCloseShowsTheReactorCallingTransportThenProtocol) {
+    Server server("slowpoetry", {kQuiet, "--delay", "0", poemPath("science.txt")});
+    auto result = run("ex2-connection-lost-stack", {"-q", server.address()});
+    EXPECT_EQ(result.exitCode, 0) << result.err;
+    expectFramesInOrder(stackUnder(result.out, "Task 1: connectionLost(ConnectionDone"),
+                        kProtocolFrames);
+    expectFramesInOrder(
+        stackUnder(result.out, "clientConnectionLost(" + server.address() + ", ConnectionDone"),
+        kFactoryFrames);
+    // The protocol hears first, then the factory.
+    EXPECT_LT(result.out.find("connectionLost(ConnectionDone"),
+              result.out.find("clientConnectionLost("));
+    EXPECT_EQ(lastLine(result.out).rfind("Got 1 poems in ", 0), 0u);
+}
+
+TEST(Ex2ConnectionLostStack, AResetTakesTheSamePathWithConnectionLost) {
+    Server server("slowpoetry", {kQuiet, "--fault", "reset", poemPath("ecstasy.txt")});
+    auto result = run("ex2-connection-lost-stack", {"-q", server.address()});
+    EXPECT_EQ(result.exitCode, 1);
+    expectFramesInOrder(stackUnder(result.out, "Task 1: connectionLost(ConnectionLost"),
+                        kProtocolFrames);
+    expectFramesInOrder(
+        stackUnder(result.out, "clientConnectionLost(" + server.address() + ", ConnectionLost"),
+        kFactoryFrames);
+    EXPECT_NE(result.err.find("Lost poem from " + server.address()), std::string::npos);
+    EXPECT_EQ(lastLine(result.out).rfind("Got 0 poems in ", 0), 0u);
+}
+
+TEST(Ex2ConnectionLostStack, ARefusedConnectionReachesOnlyTheFactory) {
+    std::string refused = "127.0.0.1:" + std::to_string(refusedPort());
+    auto result = run("ex2-connection-lost-stack", {refused});
+    EXPECT_EQ(result.exitCode, 1);
+    auto frames =
+        stackUnder(result.out, "clientConnectionFailed(" + refused + ", ConnectionRefused");
+    expectFramesInOrder(frames, {"TracingFactory::clientConnectionFailed(",
+                                 "TcpClient::failIfNotConnected(", "Reactor::run("});
+    EXPECT_EQ(result.out.find("Task 1: connectionLost("), std::string::npos);  // no protocol
+    EXPECT_EQ(result.err, "Failed to connect to: " + refused + " (Connection refused)\n");
+}
+
+// ---- ex3-max-size ---------------------------------------------------------
+
+TEST(Ex3MaxSize, AnEndlessServerIsDroppedAtTheLimitAndMemoryStaysBounded) {
+    // The server repeats the poem forever, as fast as we read: without a limit
+    // the client would grow until the machine ran out of memory.
+    Server endless("slowpoetry", {kQuiet, "--fault", "endless", poemPath("ecstasy.txt")});
+    const std::string limit = std::to_string(4 * 1024 * 1024);
+    auto result = runMeasured("ex3-max-size", {"-q", "--max-bytes", limit, endless.address()},
+                              std::chrono::seconds(50));
+    EXPECT_EQ(result.exitCode, 1) << result.err;
+    EXPECT_EQ(result.err.rfind("Lost poem from " + endless.address() + " after ", 0), 0u)
+        << result.err;
+    EXPECT_NE(result.err.find("longer than the limit of " + limit + " bytes"), std::string::npos)
+        << result.err;
+    EXPECT_EQ(lastLine(result.out).rfind("Got 0 poems in ", 0), 0u) << result.out;
+    // A generous bound (the sanitizer build adds its own overhead): the 4 MiB
+    // poem, the 64 KiB read buffer, the program. An unbounded client would pass
+    // it within a fraction of a second at loopback speed.
+    EXPECT_LT(result.peakRssKiB, 96 * 1024) << "peak RSS " << result.peakRssKiB << " KiB";
+}
+
+TEST(Ex3MaxSize, APoemWithinTheLimitIsKeptAndALongerOneDropped) {
+    Server a("slowpoetry", {kQuiet, "--delay", "0", poemPath("science.txt")});
+    Server b("slowpoetry", {kQuiet, "--delay", "0", "--num-bytes", "100", poemPath("ecstasy.txt")});
+    auto result = run("ex3-max-size", {"--max-bytes", "1000", a.address(), b.address()});
+    EXPECT_EQ(result.exitCode, 1);
+    // The chunk that would go past the limit is not kept: at most 1000 bytes were.
+    std::smatch match;
+    static const std::regex lost(R"(^Lost poem from (\S+) after (\d+) bytes \((.*)\)\n$)");
+    ASSERT_TRUE(std::regex_match(result.err, match, lost)) << result.err;
+    EXPECT_EQ(match[1], b.address());
+    EXPECT_LE(std::stoul(match[2]), 1000u);
+    EXPECT_EQ(match[3], "dropped: the poem is longer than the limit of 1000 bytes (--max-bytes)");
+    EXPECT_EQ(lastLine(result.out).rfind("Got 1 poems in ", 0), 0u) << result.out;
+    EXPECT_NE(lastLine(result.out).find("(1 failed)"), std::string::npos);
+}
+
+// ---- ex4-done-or-lost -----------------------------------------------------
+
+TEST(Ex4DoneOrLost, ANormalServerSaysDone) {
+    Server server("slowpoetry", {kQuiet, "--delay", "0", poemPath("fascination.txt")});
+    auto result = run("ex4-done-or-lost", {server.address()});
+    EXPECT_EQ(result.exitCode, 0) << result.err;
+    EXPECT_EQ(linesAfter(result.out, "Task 1: Connection"),
+              std::vector<std::string>{"Done (ConnectionDone: Connection was closed cleanly.)"});
+    EXPECT_EQ(result.err, "");
+}
+
+TEST(Ex4DoneOrLost, AResetSaysLost) {
+    Server normal("slowpoetry", {kQuiet, "--delay", "0", poemPath("fascination.txt")});
+    Server reset("slowpoetry", {kQuiet, "--fault", "reset", poemPath("ecstasy.txt")});
+    auto result = run("ex4-done-or-lost", {reset.address()});
+    EXPECT_EQ(result.exitCode, 1);
+    auto verdicts = linesAfter(result.out, "Task 1: Connection");
+    ASSERT_EQ(verdicts.size(), 1u) << result.out;
+    EXPECT_EQ(verdicts[0].rfind("Lost (ConnectionLost: ", 0), 0u) << verdicts[0];
+    EXPECT_NE(result.err.find("Lost poem from " + reset.address()), std::string::npos);
+    // Both at once: each download gets its own verdict.
+    auto both = run("ex4-done-or-lost", {"-q", normal.address(), reset.address()});
+    EXPECT_EQ(both.exitCode, 1);
+    EXPECT_EQ(lastLine(both.out).rfind("Got 1 poems in ", 0), 0u) << both.out;
+    EXPECT_EQ(splitLines(both.out).size(), 1u);  // -q: the summary only
+}
+
+// ---- ex5-lines ------------------------------------------------------------
+
+// The printed lines of task 1 equal the poem's lines, in order.
+void expectThePoemLineByLine(const std::string& poem, const std::string& numBytes) {
+    // A short pause between chunks, so that they mostly arrive one by one.
+    Server server("slowpoetry",
+                  {kQuiet, "--delay", "0.001", "--num-bytes", numBytes, poemPath(poem)});
+    auto result = run("ex5-lines", {server.address()});
+    EXPECT_EQ(result.exitCode, 0) << result.err;
+    std::vector<std::string> printed;
+    static const std::regex line(R"(^Task 1 line (\d+): (.*)$)");
+    for (const auto& text : splitLines(result.out)) {
+        std::smatch match;
+        if (std::regex_match(text, match, line)) {
+            EXPECT_EQ(std::stoul(match[1]), printed.size() + 1);
+            printed.push_back(match[2]);
+        }
+    }
+    EXPECT_EQ(printed, splitLines(readFile(poemPath(poem)))) << poem << ", chunks of " << numBytes;
+    EXPECT_EQ(lastLine(result.out).rfind("Got 1 poems in ", 0), 0u) << result.out;
+}
+
+TEST(Ex5Lines, OneByteChunksGiveThePoemsLines) {
+    expectThePoemLineByLine("science.txt", "1");
+}
+
+TEST(Ex5Lines, SevenByteChunksGiveThePoemsLinesEvenSplittingUtf8) {
+    expectThePoemLineByLine("science.txt", "7");
+    expectThePoemLineByLine("alla_sera.txt", "7");
+}
+
+TEST(Ex5Lines, AnOverLongLineIsReported) {
+    // science.txt's third line is the first longer than 20 bytes.
+    Server server("slowpoetry",
+                  {kQuiet, "--delay", "0", "--num-bytes", "7", poemPath("science.txt")});
+    auto result = run("ex5-lines", {"--max-line-length", "20", server.address()});
+    EXPECT_EQ(result.exitCode, 1);
+    auto poemLines = splitLines(readFile(poemPath("science.txt")));
+    ASSERT_GT(poemLines.size(), 2u);
+    ASSERT_LE(poemLines[0].size(), 20u);
+    ASSERT_LE(poemLines[1].size(), 20u);
+    ASSERT_GT(poemLines[2].size(), 20u);
+    EXPECT_EQ(linesAfter(result.out, "Task 1 line "),
+              (std::vector<std::string>{"1: " + poemLines[0], "2: " + poemLines[1]}));
+    EXPECT_NE(result.err.find("Lost poem from " + server.address() + " after "), std::string::npos);
+    EXPECT_NE(result.err.find("(line 3 is longer than the limit of 20 bytes (--max-line-length))"),
+              std::string::npos)
+        << result.err;
+    EXPECT_EQ(splitLines(result.err).size(), 1u) << result.err;
+}
+
+}  // namespace
+}  // namespace poetry::test
