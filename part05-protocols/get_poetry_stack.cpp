@@ -70,13 +70,13 @@ class StackFactory : public poetry::protocols::ClientFactoryFor<StackProtocol> {
     bool traced_ = false;
 };
 
-//! [dataReceived body]
+//! [dataReceived_body]
 void StackProtocol::dataReceived(std::string_view data) {
     (void)data;
     std::cout << boost::stacktrace::stacktrace() << std::flush;
     factoryAs<StackFactory>().traced();
 }
-//! [dataReceived body]
+//! [dataReceived_body]
 
 int run(int argc, char** argv) {
     poetry::CommandLine cl("protocol-get-poetry-stack", "[options] ADDRESS...",

@@ -24,7 +24,7 @@
 
 namespace poetry::client {
 
-//! [PoetryProtocol]
+// [PoetryProtocol]
 /// Downloads one poem over one connection (the article's `PoetryProtocol`).
 ///
 /// The transport calls dataReceived() with each chunk and connectionLost() at the
@@ -47,9 +47,9 @@ class PoetryProtocol : public protocols::Protocol {
   private:
     std::string poem_;
 };
-//! [PoetryProtocol]
+// [PoetryProtocol]
 
-//! [PoetryClientFactory]
+// [PoetryClientFactory]
 /// Builds a PoetryProtocol for each connection and keeps the score of all of them
 /// (the article's `PoetryClientFactory`).
 ///
@@ -142,9 +142,9 @@ class PoetryClientFactory : public protocols::ClientFactoryFor<PoetryProtocol> {
     std::map<int, std::size_t> taskBytes_;
     std::map<int, std::string> poems_;
 };
-//! [PoetryClientFactory]
+// [PoetryClientFactory]
 
-//! [PoetryProtocol callbacks]
+// [PoetryProtocol_callbacks]
 inline void PoetryProtocol::dataReceived(std::string_view data) {
     poem_.append(data);  // data points into a shared buffer: copy it
     factoryAs<PoetryClientFactory>().chunkReceived(taskNum, data.size(), transport()->getPeer());
@@ -154,6 +154,6 @@ inline void PoetryProtocol::connectionLost(const reactor::Reason& reason) {
     factoryAs<PoetryClientFactory>().poemFinished(taskNum, transport()->getPeer(), std::move(poem_),
                                                   reason);
 }
-//! [PoetryProtocol callbacks]
+// [PoetryProtocol_callbacks]
 
 }  // namespace poetry::client
