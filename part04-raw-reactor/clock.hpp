@@ -19,10 +19,14 @@ class CallQueue;
 /// An exception thrown by a delayed call propagates out of advance() to the test.
 class Clock : public ReactorTime {
   public:
+    /// Made by a test, at time 0 with nothing scheduled.
     Clock();
+
+    /// Drops the calls still pending; handles kept elsewhere stay safe to cancel.
     ~Clock() override;
-    Clock(const Clock&) = delete;
-    Clock& operator=(const Clock&) = delete;
+
+    Clock(const Clock&) = delete;             ///< Scheduled calls refer to this clock.
+    Clock& operator=(const Clock&) = delete;  ///< Not assignable either.
 
     /// The clock's current time: 0 plus everything advance() added.
     Seconds seconds() const override;
