@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 
 #include <cerrno>
+#include <cstring>
 #include <iostream>
 #include <optional>
 #include <utility>
@@ -161,7 +162,11 @@ class TcpClient : public TcpTransport {
         int fd =
             ::socket(endpoint.protocol().family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
         if (fd < 0) {
-            failIfNotConnected(reasonFromErrno(errno));  // out of file descriptors, say
+            // Out of file descriptors, most likely: this connection fails, the others go on.
+            failIfNotConnected(
+                Reason(ReasonKind::ConnectError,
+                       std::string("Couldn't create a socket: ") + std::strerror(errno),
+                       error_code(errno, boost::system::system_category())));
             return;
         }
         fd_ = fd;
