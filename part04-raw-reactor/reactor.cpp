@@ -17,6 +17,7 @@
 #include <optional>
 #include <stdexcept>
 #include <unordered_map>
+#include <utility>
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
@@ -60,15 +61,18 @@ struct Reactor::Impl {
     }
 
     ~Impl() {
-        // Let go of every fd before the io_context goes, without closing any.
+        // Let go of every fd before the io_context goes, without closing any. The
+        // descriptors themselves are released last, once our tables are empty, in
+        // case one of their destructors calls back into the reactor.
+        std::vector<std::shared_ptr<FileDescriptor>> last;
         for (auto& [fd, watch] : watches) {
             dropStream(*watch);
-            watch->reader.reset();
-            watch->writer.reset();
+            last.push_back(std::move(watch->reader));
+            last.push_back(std::move(watch->writer));
         }
         watches.clear();
-        readers.clear();
-        writers.clear();
+        auto lastReaders = std::exchange(readers, {});
+        auto lastWriters = std::exchange(writers, {});
     }
 
     static Seconds seconds() {
