@@ -4,9 +4,10 @@
 // that breaks the reactor's promise: this doRead() does not stop when a read
 // would block. It keeps the socket blocking and reads until the server closes,
 // so the first doRead() the reactor makes holds the whole loop until that one
-// poem is complete. Meanwhile the other servers' data piles up unread, and their
-// task lines come out afterwards in one block each: no interleaving, and the
-// total time is the sum of the downloads again, as with the blocking client.
+// poem is complete. Meanwhile the other servers' bytes pile up unread in the
+// kernel's buffers, and their task lines come out afterwards in one block each:
+// no interleaving. (The total time may barely change: the servers keep sending
+// into those buffers. What froze is the program, which could do nothing else.)
 //
 // The lesson: the reactor can only call one callback at a time. A callback that
 // blocks blocks everybody.
