@@ -73,6 +73,9 @@ class StackFactory : public poetry::protocols::ClientFactoryFor<StackProtocol> {
 //! [dataReceived_body]
 void StackProtocol::dataReceived(std::string_view data) {
     (void)data;
+    if (factoryAs<StackFactory>().tracedAny()) {
+        return;  // another connection's bytes, in the same turn as the first: one trace is enough
+    }
     std::cout << boost::stacktrace::stacktrace() << std::flush;
     factoryAs<StackFactory>().traced();
 }
