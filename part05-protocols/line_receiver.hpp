@@ -34,11 +34,12 @@ namespace poetry::protocols {
 ///   - the subclass may call clearLineBuffer() (say, from connectionLost()) to take
 ///     the bytes after the last delimiter, such as a last line with no newline.
 ///
-/// Delimiters: the default is `"\n"`. With that default, one `'\r'` right before
-/// the `'\n'` is treated as part of the delimiter and removed too, so text with
-/// Unix (`\n`) and Windows (`\r\n`) line ends gives the same lines. Any other
-/// delimiter set with setDelimiter() (`"\r\n"` to insist on CRLF, as Twisted's
-/// default does, or `"\0"`) is matched exactly and nothing else is stripped.
+/// Delimiters: the default is a line feed (LF). With that default, one
+/// carriage return (CR) right before the LF is treated as part of the
+/// delimiter and removed too, so text with Unix (LF) and Windows (CR LF) line ends
+/// gives the same lines. Any other delimiter set with setDelimiter() (CR LF, to
+/// insist on it as Twisted's default does, or a NUL byte) is matched exactly, and
+/// nothing else is stripped.
 ///
 /// Limits: maxLength() counts the bytes of a line without its delimiter; it bounds
 /// how much a peer can make this protocol buffer, so a server that never sends a
@@ -48,6 +49,7 @@ class LineReceiver : public Protocol {
     /// Twisted's `LineReceiver.MAX_LENGTH`: 16 KiB per line unless told otherwise.
     static constexpr std::size_t kDefaultMaxLength = 16384;
 
+    // [dataReceived]
     /// Called by the transport with each chunk: buffers it and calls lineReceived()
     /// for every line it completes (or lineLengthExceeded(), once, for a line over
     /// the limit).
@@ -88,6 +90,7 @@ class LineReceiver : public Protocol {
             tooLong(std::exchange(buffer_, std::string()));
         }
     }
+    // [dataReceived]
 
     /// Called by dataReceived() once per complete line, in order, with the line's
     /// bytes without the delimiter. `line` is valid only during the call.
@@ -115,7 +118,7 @@ class LineReceiver : public Protocol {
         searchFrom_ = consumed_;
     }
 
-    /// The delimiter that ends a line (`"\n"` unless setDelimiter() changed it).
+    /// The delimiter that ends a line (a line feed unless setDelimiter() changed it).
     const std::string& delimiter() const { return delimiter_; }
 
     /// Sets the longest line, in bytes without the delimiter, that lineReceived()
