@@ -343,6 +343,40 @@ TEST(Factory, ABuildProtocolThatReturnsNullClosesTheConnection) {
                                                         "clientConnectionLost ConnectionDone"}));
 }
 
+// A factory may try again from clientConnectionFailed(): the same connector
+// starts a fresh attempt, and its callbacks come once per attempt.
+class RetryingFactory : public ClientFactoryFor<Protocol> {
+  public:
+    explicit RetryingFactory(Reactor& reactor) : reactor(reactor) {}
+    void startedConnecting(Connector&) override { ++attempts; }
+    void clientConnectionFailed(Connector& connector, const Reason&) override {
+        if (attempts < 3) {
+            connector.connect();
+        } else {
+            reactor.stop();
+        }
+    }
+    Reactor& reactor;
+    int attempts = 0;
+};
+
+TEST(Connector, ConnectAgainAfterAFailureRetries) {
+    Reactor reactor;
+    RetryingFactory factory(reactor);
+    auto connector =
+        poetry::protocols::connectTCP(reactor, "127.0.0.1", poetry::test::refusedPort(), factory);
+    runWithLimit(reactor);
+    EXPECT_EQ(factory.attempts, 3);
+    EXPECT_EQ(connector->state(), Connector::State::Disconnected);
+    EXPECT_TRUE(reactor.getDelayedCalls().empty());
+    EXPECT_THROW(
+        {
+            connector->connect();
+            connector->connect();
+        },
+        std::logic_error);
+}
+
 TEST(Transport, ReadBufferIsSharedByEveryConnection) {
     auto first = poetry::protocols::sharedReadBuffer();
     auto second = poetry::protocols::sharedReadBuffer();
