@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 
 #include "common/command_line.hpp"
@@ -48,6 +49,19 @@ void PoetryServeProtocol::connectionMade() {
 }
 //! [protocol]
 
+// --iface may be a name ("localhost"); listenTCP() takes an IP address. Resolving
+// once at start-up, before the reactor runs, may block: nothing else is going on yet.
+std::string interfaceAddress(poetry::reactor::Reactor& reactor, const std::string& iface) {
+    boost::asio::ip::tcp::resolver resolver(reactor.context());
+    boost::system::error_code error;
+    auto results = resolver.resolve(iface, "0", boost::asio::ip::tcp::resolver::passive, error);
+    if (error || results.empty()) {
+        throw std::runtime_error("cannot listen on " + iface + ": " +
+                                 (error ? error.message() : "no address"));
+    }
+    return results.begin()->endpoint().address().to_string();
+}
+
 int run(int argc, char** argv) {
     poetry::CommandLine cl("fastpoetry", "[options] POETRY_FILE",
                            "Serves a poem at once, to any number of clients at the same time "
@@ -70,7 +84,8 @@ int run(int argc, char** argv) {
     //! [main]
     poetry::reactor::Reactor reactor;
     PoetryServerFactory factory(std::move(poem), server.quiet);
-    auto port = poetry::protocols::listenTCP(reactor, server.port, factory, server.iface);
+    auto port = poetry::protocols::listenTCP(reactor, server.port, factory,
+                                             interfaceAddress(reactor, server.iface));
     std::cout << "Serving " << server.poetryFile << " on port " << port->getHost().port << "."
               << std::endl;
 
