@@ -13,11 +13,13 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <iostream>
 #include <optional>
 #include <utility>
+#include <vector>
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -68,10 +70,9 @@ class TcpClient : public TcpTransport {
         error_code literal;
         auto address = asio::ip::make_address(destination.host, literal);
         if (!literal) {
-            tcp::endpoint endpoint(address, destination.port);
-            asio::post(reactor_.context(), [self = self(), endpoint] {
-                guarded("connect", [&] { self->connectTo(endpoint); });
-            });
+            candidates_.emplace_back(address, destination.port);
+            asio::post(reactor_.context(),
+                       [self = self()] { guarded("connect", [&] { self->tryNextAddress(); }); });
             return;
         }
         resolver_.emplace(reactor_.context());
@@ -115,7 +116,7 @@ class TcpClient : public TcpTransport {
     void connectionLost(const Reason& reason) override {
         auto keepAlive = weak_from_this().lock();
         if (connecting_) {
-            failIfNotConnected(reason);
+            failOrTryNextAddress(reason);
             return;
         }
         std::shared_ptr<Connector> connector = std::move(connector_);
@@ -143,15 +144,27 @@ class TcpClient : public TcpTransport {
                                       error));
             return;
         }
-        // Like Twisted, one address is tried; an IPv4 one if there is any.
-        tcp::endpoint chosen = results.begin()->endpoint();
+        // The name may have several addresses ("localhost": 127.0.0.1 and ::1). We
+        // try them in turn, IPv4 first, until one accepts or none is left.
         for (const auto& entry : results) {
-            if (entry.endpoint().address().is_v4()) {
-                chosen = entry.endpoint();
-                break;
-            }
+            candidates_.push_back(entry.endpoint());
         }
-        connectTo(chosen);
+        std::stable_partition(candidates_.begin(), candidates_.end(),
+                              [](const tcp::endpoint& e) { return e.address().is_v4(); });
+        tryNextAddress();
+    }
+
+    void tryNextAddress() { connectTo(candidates_.at(next_++)); }
+
+    // A connect failed: the next address, if the name has one left; else give up.
+    void failOrTryNextAddress(const Reason& reason) {
+        if (connecting_ && next_ < candidates_.size()) {
+            reactor_.removeWriter(*this);
+            closeSocket();
+            tryNextAddress();
+            return;
+        }
+        failIfNotConnected(reason);
     }
 
     //! [connectTo]
@@ -176,7 +189,7 @@ class TcpClient : public TcpTransport {
             reactor_.addWriter(shared_from_this());
             return;
         }
-        failIfNotConnected(reasonFromErrno(errno));  // refused at once, unreachable, ...
+        failOrTryNextAddress(reasonFromErrno(errno));  // refused at once, unreachable, ...
     }
     //! [connectTo]
 
@@ -214,7 +227,9 @@ class TcpClient : public TcpTransport {
 
     std::shared_ptr<Connector> connector_;
     std::optional<tcp::resolver> resolver_;
-    Address connectingTo_;  // the address connectTo() chose
+    std::vector<tcp::endpoint> candidates_;  // the addresses to try, in order
+    std::size_t next_ = 0;                   // the next one to try
+    Address connectingTo_;                   // the one being tried
     bool connecting_ = true;
 };
 

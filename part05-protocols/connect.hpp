@@ -101,10 +101,10 @@ inline constexpr reactor::Seconds kDefaultConnectTimeout{30.0};
 /// protocol that `factory` builds (Twisted's `reactor.connectTCP`).
 ///
 /// Returns at once; the work happens inside reactor.run(). `host` may be a name
-/// (resolved asynchronously with Asio's resolver on reactor.context()) or an IP
-/// literal (no resolution). If no connection is made within `timeout`, or the name
-/// does not resolve, or nobody listens, the factory's clientConnectionFailed()
-/// receives TimeoutError, DNSLookupError or ConnectionRefused.
+/// (resolved asynchronously with Asio's resolver on reactor.context(); its
+/// addresses are tried in turn, IPv4 first) or an IP literal (no resolution). If no connection is
+/// made within `timeout`, or the name does not resolve, or nobody listens, the factory's
+/// clientConnectionFailed() receives TimeoutError, DNSLookupError or ConnectionRefused.
 std::shared_ptr<Connector> connectTCP(reactor::Reactor& reactor, const std::string& host,
                                       std::uint16_t port, ClientFactory& factory,
                                       reactor::Seconds timeout = kDefaultConnectTimeout);
