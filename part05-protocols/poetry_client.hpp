@@ -1,8 +1,8 @@
 /// \file
 /// \brief Client 2.0's PoetryProtocol and PoetryClientFactory, as in the article.
 ///
-/// They live in a header, not inside get_poetry.cpp, so that the program, the
-/// stack demo and the unit tests all use the very same classes.
+/// They live in a header, not inside get_poetry.cpp, so that the program and its
+/// unit tests use the very same classes.
 #pragma once
 
 #include <chrono>
