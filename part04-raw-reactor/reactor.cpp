@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <iostream>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <unordered_map>
@@ -54,6 +55,8 @@ struct Reactor::Impl {
         std::uint64_t writeToken = 0;
         bool readPending = false;
         bool writePending = false;
+        std::uint64_t readOrder = 0;   // when the reader was added (getReaders() order)
+        std::uint64_t writeOrder = 0;  // when the writer was added (getWriters() order)
     };
 
     Impl()
@@ -71,6 +74,8 @@ struct Reactor::Impl {
             last.push_back(std::move(watch->writer));
         }
         watches.clear();
+        readerWatches.clear();
+        writerWatches.clear();
         auto lastReaders = std::exchange(readers, {});
         auto lastWriters = std::exchange(writers, {});
     }
@@ -98,21 +103,26 @@ struct Reactor::Impl {
     }
 
     std::shared_ptr<Watch> findReader(const ReadDescriptor& reader) const {
-        for (const auto& [fd, watch] : watches) {
-            if (watch->reader.get() == &reader) {
-                return watch;
-            }
-        }
-        return nullptr;
+        auto it = readerWatches.find(&reader);
+        return it == readerWatches.end() ? nullptr : it->second;
     }
 
     std::shared_ptr<Watch> findWriter(const WriteDescriptor& writer) const {
-        for (const auto& [fd, watch] : watches) {
-            if (watch->writer.get() == &writer) {
-                return watch;
-            }
-        }
-        return nullptr;
+        auto it = writerWatches.find(&writer);
+        return it == writerWatches.end() ? nullptr : it->second;
+    }
+
+    // Takes a watch's reader (writer) out of the tables; the waits are the caller's business.
+    void forgetReader(Watch& watch) {
+        readers.erase(watch.readOrder);
+        readerWatches.erase(watch.reader.get());
+        watch.reader.reset();
+    }
+
+    void forgetWriter(Watch& watch) {
+        writers.erase(watch.writeOrder);
+        writerWatches.erase(watch.writer.get());
+        watch.writer.reset();
     }
 
     static void dropStream(Watch& watch) {
@@ -257,10 +267,12 @@ struct Reactor::Impl {
             // Another object still reads this fd number: most likely its socket was
             // closed without being removed and the number reused. The newcomer
             // replaces it, on a fresh registration with Asio.
-            std::erase(readers, watch->reader);
+            forgetReader(*watch);
             renewStream(*watch);
         }
-        readers.push_back(reader);
+        watch->readOrder = ++registrations;
+        readers.emplace(watch->readOrder, reader);
+        readerWatches.emplace(reader.get(), watch);
         watch->reader = std::move(reader);
         cancelWaits(watch);
     }
@@ -270,8 +282,7 @@ struct Reactor::Impl {
         if (!watch) {
             return;
         }
-        std::erase(readers, watch->reader);
-        watch->reader.reset();
+        forgetReader(*watch);
         cancelWaits(watch);
         dropIfUnused(watch);
     }
@@ -282,10 +293,12 @@ struct Reactor::Impl {
         }
         auto watch = watchFor(writer->fileno());
         if (watch->writer) {
-            std::erase(writers, watch->writer);  // as in addReader()
+            forgetWriter(*watch);  // as in addReader()
             renewStream(*watch);
         }
-        writers.push_back(writer);
+        watch->writeOrder = ++registrations;
+        writers.emplace(watch->writeOrder, writer);
+        writerWatches.emplace(writer.get(), watch);
         watch->writer = std::move(writer);
         cancelWaits(watch);
     }
@@ -295,8 +308,7 @@ struct Reactor::Impl {
         if (!watch) {
             return;
         }
-        std::erase(writers, watch->writer);
-        watch->writer.reset();
+        forgetWriter(*watch);
         cancelWaits(watch);
         dropIfUnused(watch);
     }
@@ -325,8 +337,12 @@ struct Reactor::Impl {
     std::uint64_t timerToken = 0;
     std::shared_ptr<CallQueue> calls;
     std::unordered_map<int, std::shared_ptr<Watch>> watches;
-    std::vector<std::shared_ptr<ReadDescriptor>> readers;   // in the order added
-    std::vector<std::shared_ptr<WriteDescriptor>> writers;  // in the order added
+    // Readers and writers by when they were added, and the watch each one is on.
+    std::uint64_t registrations = 0;
+    std::map<std::uint64_t, std::shared_ptr<ReadDescriptor>> readers;
+    std::map<std::uint64_t, std::shared_ptr<WriteDescriptor>> writers;
+    std::unordered_map<const ReadDescriptor*, std::shared_ptr<Watch>> readerWatches;
+    std::unordered_map<const WriteDescriptor*, std::shared_ptr<Watch>> writerWatches;
     bool running = false;
     bool stopping = false;
 };
@@ -352,11 +368,21 @@ void Reactor::removeWriter(WriteDescriptor& writer) {
 }
 
 std::vector<std::shared_ptr<ReadDescriptor>> Reactor::getReaders() const {
-    return impl_->readers;
+    std::vector<std::shared_ptr<ReadDescriptor>> result;
+    result.reserve(impl_->readers.size());
+    for (const auto& [order, reader] : impl_->readers) {
+        result.push_back(reader);
+    }
+    return result;
 }
 
 std::vector<std::shared_ptr<WriteDescriptor>> Reactor::getWriters() const {
-    return impl_->writers;
+    std::vector<std::shared_ptr<WriteDescriptor>> result;
+    result.reserve(impl_->writers.size());
+    for (const auto& [order, writer] : impl_->writers) {
+        result.push_back(writer);
+    }
+    return result;
 }
 
 Seconds Reactor::seconds() const {
