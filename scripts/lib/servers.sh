@@ -2,10 +2,12 @@
 # docs/capture. Source it, then:
 #   start_server NAME PROGRAM [ARGS...]   start it, wait for its port line
 #   ${SERVER_PORT[NAME]}                 the port it listens on
+#   stop_server NAME                     stop that one (its port is then refused)
 #   stop_servers                         stop every server started here
 # Servers print "Serving FILE on port P." first; we read that line from a file.
 
 declare -A SERVER_PORT=()
+declare -A SERVER_PID=()
 declare -a SERVER_PIDS=()
 SERVER_LOG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/poetry-servers.XXXXXX")
 
@@ -15,6 +17,7 @@ start_server() {
     local log="$SERVER_LOG_DIR/$name.log"
     "$@" --quiet > "$log" 2>&1 &
     SERVER_PIDS+=("$!")
+    SERVER_PID[$name]=$!
     local line="" tries=0
     until line=$(head -n 1 "$log" 2>/dev/null) && [[ $line == Serving* ]]; do
         if ! kill -0 "$!" 2>/dev/null || ((++tries > 100)); then
@@ -25,6 +28,11 @@ start_server() {
     done
     line=${line##* port }
     SERVER_PORT[$name]=${line%.}
+}
+
+stop_server() {
+    kill "${SERVER_PID[$1]}" 2>/dev/null || true
+    wait "${SERVER_PID[$1]}" 2>/dev/null || true
 }
 
 stop_servers() {
