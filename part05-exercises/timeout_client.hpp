@@ -14,7 +14,6 @@
 #include "part04-raw-reactor/reason.hpp"
 #include "part05-exercises/exercise_factory.hpp"
 #include "part05-protocols/poetry_client.hpp"
-#include "part05-protocols/tcp.hpp"
 
 namespace poetry::exercises {
 
@@ -88,13 +87,6 @@ inline void TimeoutPoetryProtocol::connectionMade() {
 
 inline void TimeoutPoetryProtocol::timeOut() {
     timedOut_ = true;
-    // Called from a timer, not from the transport's own doRead(), so nothing else
-    // holds the TCP transport while loseConnection() briefly unregisters it from
-    // the reactor (part05's TcpTransport does not guard against that yet): hold it.
-    std::shared_ptr<protocols::TcpTransport> keepAlive;
-    if (auto* tcp = dynamic_cast<protocols::TcpTransport*>(transport())) {
-        keepAlive = tcp->shared_from_this();
-    }
     transport()->loseConnection();  // connectionLost(ConnectionDone) follows, later
 }
 

@@ -159,12 +159,15 @@ void TcpTransport::loseConnection() {
     if (!connected_ || disconnecting_ || aborting_ || lost_) {
         return;
     }
+    // Called from a timer, say, the reactor's reference may be the only one left:
+    // hold our own until we are registered again, or removeReader() destroys us.
+    auto self = shared_from_this();
     disconnecting_ = true;
     reactor_.removeReader(*this);
     // doWrite() sends what is queued, then returns ConnectionDone, and the reactor
     // calls connectionLost(): the close always happens from the reactor, never from
     // inside the protocol callback that asked for it.
-    reactor_.addWriter(shared_from_this());
+    reactor_.addWriter(self);
 }
 //! [loseConnection]
 
@@ -172,6 +175,7 @@ void TcpTransport::abortConnection() {
     if (!connected_ || aborting_ || lost_) {
         return;
     }
+    auto self = shared_from_this();  // as in loseConnection()
     aborting_ = true;
     reactor_.removeReader(*this);
     reactor_.removeWriter(*this);
@@ -182,7 +186,7 @@ void TcpTransport::abortConnection() {
     ::setsockopt(fd_, SOL_SOCKET, SO_LINGER, &noLinger, sizeof noLinger);
     // As in Twisted, connectionLost comes one reactor turn later, never from
     // inside the callback that called abortConnection().
-    reactor_.callLater(reactor::Seconds(0), [self = shared_from_this()] {
+    reactor_.callLater(reactor::Seconds(0), [self] {
         self->connectionLost(
             Reason(ReasonKind::ConnectionAborted, "Connection was aborted locally"));
     });

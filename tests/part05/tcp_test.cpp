@@ -116,6 +116,7 @@ class RecordingFactory : public ClientFactoryFor<RecordingProtocol> {
     Connector::State stateAtEnd = Connector::State::Connecting;
     bool refuse = false;
     bool abortOnConnect = false;
+    enum class Later { Nothing, Lose, Abort } closeLater = Later::Nothing;
 };
 
 class RecordingProtocol : public Protocol {
@@ -127,6 +128,16 @@ class RecordingProtocol : public Protocol {
         f.hostSeen = transport()->getHost();
         if (f.abortOnConnect) {
             transport()->abortConnection();
+        }
+        if (f.closeLater != RecordingFactory::Later::Nothing) {
+            // From a timer: no reactor dispatch holds the transport while this runs.
+            f.reactor.callLater(Seconds(0.01), [this, how = f.closeLater] {
+                if (how == RecordingFactory::Later::Lose) {
+                    transport()->loseConnection();
+                } else {
+                    transport()->abortConnection();
+                }
+            });
         }
     }
     void dataReceived(std::string_view data) override {
@@ -296,6 +307,26 @@ TEST(Transport, AbortConnectionIsConnectionAborted) {
                                         "clientConnectionLost ConnectionAborted"}));
     Reason aborted(ReasonKind::ConnectionAborted, "");
     EXPECT_TRUE(aborted.check(ReasonKind::ConnectionLost));
+}
+
+// A protocol may close its connection from a timer, where the reactor's own
+// reference is the only one keeping the transport alive (ex1's timeout does this).
+TEST(Transport, LoseAndAbortFromATimerAreSafe) {
+    using Later = RecordingFactory::Later;
+    for (Later how : {Later::Lose, Later::Abort}) {
+        Reactor reactor;
+        ServeFactory serverFactory;
+        serverFactory.ending = Ending::Nothing;
+        auto port = poetry::protocols::listenTCP(reactor, 0, serverFactory);
+        RecordingFactory factory(reactor);
+        factory.closeLater = how;
+        poetry::protocols::connectTCP(reactor, "127.0.0.1", port->getHost().port, factory);
+        runWithLimit(reactor);
+        const char* kind = how == Later::Lose ? "ConnectionDone" : "ConnectionAborted";
+        ASSERT_GE(factory.events.size(), 2u);
+        EXPECT_EQ(factory.events[factory.events.size() - 2], std::string("connectionLost ") + kind);
+        EXPECT_EQ(factory.events.back(), std::string("clientConnectionLost ") + kind);
+    }
 }
 
 TEST(Transport, APeerThatAbortsIsALostConnectionNotADoneOne) {
