@@ -10,11 +10,8 @@
 #include <sstream>
 
 #include "common/command_line.hpp"
-#include "common/duration.hpp"
 #include "part04-raw-reactor/reactor.hpp"
 #include "part05-exercises/timeout_client.hpp"
-#include "part05-protocols/connect.hpp"
-#include "part05-protocols/file_limit.hpp"
 
 namespace {
 
@@ -37,19 +34,13 @@ int run(int argc, char** argv) {
         throw poetry::UsageError(text.str());
     }
     poetry::reactor::Seconds timeout(seconds);
-    poetry::protocols::raiseFileLimit();
 
     //! [main]
     poetry::reactor::Reactor reactor;
     poetry::exercises::TimeoutPoetryFactory factory(reactor, timeout, options.addresses.size(),
                                                     options.quiet, [&reactor] { reactor.stop(); });
-    auto start = poetry::Stopwatch::now();
-    for (const auto& address : options.addresses) {
-        // The same limit for the connection attempt, so nothing waits longer.
-        poetry::protocols::connectTCP(reactor, address.host, address.port, factory, timeout);
-    }
-    reactor.run();
-    factory.report(poetry::Stopwatch::now() - start);
+    // The same limit for each connection attempt, so nothing waits longer.
+    int status = poetry::exercises::getPoetry(reactor, factory, options.addresses, timeout);
 
     // Every deadline was cancelled or fired: a leftover would be a bug in the protocol.
     auto armed = reactor.getDelayedCalls().size();
@@ -59,7 +50,7 @@ int run(int argc, char** argv) {
         return poetry::kExitFailure;
     }
     //! [main]
-    return factory.failed() == 0 ? poetry::kExitSuccess : poetry::kExitFailure;
+    return status;
 }
 
 }  // namespace

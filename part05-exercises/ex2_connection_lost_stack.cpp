@@ -16,7 +16,6 @@
 #include <boost/stacktrace.hpp>
 
 #include "common/command_line.hpp"
-#include "common/duration.hpp"
 #include "part04-raw-reactor/reactor.hpp"
 #include "part04-raw-reactor/reason.hpp"
 #include "part05-exercises/exercise_factory.hpp"
@@ -86,13 +85,7 @@ int run(int argc, char** argv) {
 
     poetry::reactor::Reactor reactor;
     TracingFactory factory(options.addresses.size(), options.quiet, [&reactor] { reactor.stop(); });
-    auto start = poetry::Stopwatch::now();
-    for (const auto& address : options.addresses) {
-        poetry::protocols::connectTCP(reactor, address.host, address.port, factory);
-    }
-    reactor.run();
-    factory.report(poetry::Stopwatch::now() - start);
-    return factory.failed() == 0 ? poetry::kExitSuccess : poetry::kExitFailure;
+    return poetry::exercises::getPoetry(reactor, factory, options.addresses);
 }
 
 }  // namespace

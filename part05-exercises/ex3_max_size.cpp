@@ -16,12 +16,9 @@
 #include <utility>
 
 #include "common/command_line.hpp"
-#include "common/duration.hpp"
 #include "part04-raw-reactor/reactor.hpp"
 #include "part04-raw-reactor/reason.hpp"
 #include "part05-exercises/exercise_factory.hpp"
-#include "part05-protocols/connect.hpp"
-#include "part05-protocols/file_limit.hpp"
 #include "part05-protocols/poetry_client.hpp"
 
 namespace {
@@ -98,18 +95,11 @@ int run(int argc, char** argv) {
     if (maxBytes < 1) {
         throw poetry::UsageError("--max-bytes " + std::to_string(maxBytes) + " must be at least 1");
     }
-    poetry::protocols::raiseFileLimit();
 
     poetry::reactor::Reactor reactor;
     LimitedPoetryFactory factory(static_cast<std::size_t>(maxBytes), options.addresses.size(),
                                  options.quiet, [&reactor] { reactor.stop(); });
-    auto start = poetry::Stopwatch::now();
-    for (const auto& address : options.addresses) {
-        poetry::protocols::connectTCP(reactor, address.host, address.port, factory);
-    }
-    reactor.run();
-    factory.report(poetry::Stopwatch::now() - start);
-    return factory.failed() == 0 ? poetry::kExitSuccess : poetry::kExitFailure;
+    return poetry::exercises::getPoetry(reactor, factory, options.addresses);
 }
 
 }  // namespace

@@ -13,12 +13,9 @@
 #include <utility>
 
 #include "common/command_line.hpp"
-#include "common/duration.hpp"
 #include "part04-raw-reactor/reactor.hpp"
 #include "part04-raw-reactor/reason.hpp"
 #include "part05-exercises/exercise_factory.hpp"
-#include "part05-protocols/connect.hpp"
-#include "part05-protocols/file_limit.hpp"
 #include "part05-protocols/poetry_client.hpp"
 
 namespace {
@@ -80,17 +77,10 @@ int run(int argc, char** argv) {
         return poetry::kExitSuccess;
     }
     auto options = poetry::clientOptions(*values);
-    poetry::protocols::raiseFileLimit();
 
     poetry::reactor::Reactor reactor;
     VerdictFactory factory(options.addresses.size(), options.quiet, [&reactor] { reactor.stop(); });
-    auto start = poetry::Stopwatch::now();
-    for (const auto& address : options.addresses) {
-        poetry::protocols::connectTCP(reactor, address.host, address.port, factory);
-    }
-    reactor.run();
-    factory.report(poetry::Stopwatch::now() - start);
-    return factory.failed() == 0 ? poetry::kExitSuccess : poetry::kExitFailure;
+    return poetry::exercises::getPoetry(reactor, factory, options.addresses);
 }
 
 }  // namespace

@@ -16,12 +16,9 @@
 #include <utility>
 
 #include "common/command_line.hpp"
-#include "common/duration.hpp"
 #include "part04-raw-reactor/reactor.hpp"
 #include "part04-raw-reactor/reason.hpp"
 #include "part05-exercises/exercise_factory.hpp"
-#include "part05-protocols/connect.hpp"
-#include "part05-protocols/file_limit.hpp"
 #include "part05-protocols/line_receiver.hpp"
 
 namespace {
@@ -127,18 +124,11 @@ int run(int argc, char** argv) {
         throw poetry::UsageError("--max-line-length " + std::to_string(maxLineLength) +
                                  " must be at least 1");
     }
-    poetry::protocols::raiseFileLimit();
 
     poetry::reactor::Reactor reactor;
     LinePoetryFactory factory(static_cast<std::size_t>(maxLineLength), options.addresses.size(),
                               options.quiet, [&reactor] { reactor.stop(); });
-    auto start = poetry::Stopwatch::now();
-    for (const auto& address : options.addresses) {
-        poetry::protocols::connectTCP(reactor, address.host, address.port, factory);
-    }
-    reactor.run();
-    factory.report(poetry::Stopwatch::now() - start);
-    return factory.failed() == 0 ? poetry::kExitSuccess : poetry::kExitFailure;
+    return poetry::exercises::getPoetry(reactor, factory, options.addresses);
 }
 
 }  // namespace

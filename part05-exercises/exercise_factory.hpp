@@ -3,8 +3,14 @@
 #pragma once
 
 #include <memory>
+#include <vector>
 
 #include "common/address.hpp"
+#include "common/command_line.hpp"
+#include "common/duration.hpp"
+#include "part04-raw-reactor/reactor.hpp"
+#include "part05-protocols/connect.hpp"
+#include "part05-protocols/file_limit.hpp"
 #include "part05-protocols/poetry_client.hpp"
 #include "part05-protocols/protocol.hpp"
 
@@ -38,5 +44,24 @@ class PoetryFactoryOf : public client::PoetryClientFactory {
   private:
     int nextTask_ = 1;
 };
+
+/// Client 2.0's main loop, shared by the exercises: one connectTCP() per address
+/// with `factory`, reactor.run() until the factory stops it, then the report.
+///
+/// Called by each exercise's run() once it has made its reactor and its factory
+/// (whose `allDone` stops that reactor). `connectTimeout` limits each connection
+/// attempt. Returns the program's exit code: kExitFailure if any download failed.
+inline int getPoetry(reactor::Reactor& reactor, client::PoetryClientFactory& factory,
+                     const std::vector<Address>& addresses,
+                     reactor::Seconds connectTimeout = protocols::kDefaultConnectTimeout) {
+    protocols::raiseFileLimit();  // one descriptor per download
+    auto start = Stopwatch::now();
+    for (const auto& address : addresses) {
+        protocols::connectTCP(reactor, address.host, address.port, factory, connectTimeout);
+    }
+    reactor.run();
+    factory.report(Stopwatch::now() - start);
+    return factory.failed() == 0 ? kExitSuccess : kExitFailure;
+}
 
 }  // namespace poetry::exercises
