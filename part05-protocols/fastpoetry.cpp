@@ -83,19 +83,20 @@ int run(int argc, char** argv) {
 
     //! [main]
     poetry::reactor::Reactor reactor;
-    PoetryServerFactory factory(std::move(poem), server.quiet);
-    auto port = poetry::protocols::listenTCP(reactor, server.port, factory,
-                                             interfaceAddress(reactor, server.iface));
-    std::cout << "Serving " << server.poetryFile << " on port " << port->getHost().port << "."
-              << std::endl;
-
-    // SIGINT and SIGTERM stop the reactor; run() returns and we exit 0.
+    // SIGINT and SIGTERM stop the reactor; run() returns and we exit 0. Set up
+    // before the first line is printed: whoever reads it may signal us at once.
     boost::asio::signal_set signals(reactor.context(), SIGINT, SIGTERM);
     signals.async_wait([&reactor](const boost::system::error_code& error, int) {
         if (!error && reactor.running()) {
             reactor.stop();
         }
     });
+    PoetryServerFactory factory(std::move(poem), server.quiet);
+    auto port = poetry::protocols::listenTCP(reactor, server.port, factory,
+                                             interfaceAddress(reactor, server.iface));
+    std::cout << "Serving " << server.poetryFile << " on port " << port->getHost().port << "."
+              << std::endl;
+
     reactor.run();
     //! [main]
     return poetry::kExitSuccess;

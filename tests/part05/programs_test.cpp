@@ -285,6 +285,16 @@ TEST(Fastpoetry, SaysWhoWantsPoetryAndSurvivesAClientThatLeavesEarly) {
     EXPECT_EQ(server.process().wait(), 0);
 }
 
+// Whoever reads the first line may signal at once: the handlers must be in place.
+TEST(Fastpoetry, SigintOrSigtermRightAfterTheFirstLineExitsZero) {
+    for (int round = 0; round < 20; ++round) {
+        int signo = round % 2 == 0 ? SIGINT : SIGTERM;
+        Server server("fastpoetry", {poemPath("science.txt")});
+        server.process().signal(signo);
+        ASSERT_EQ(server.process().wait(), 0) << "round " << round << ", signal " << signo;
+    }
+}
+
 TEST(Fastpoetry, AMissingPoemFileIsAUsageError) {
     auto result = run("fastpoetry", {"/no/such/poem.txt"});
     EXPECT_EQ(result.exitCode, 2);
