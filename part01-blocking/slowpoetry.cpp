@@ -131,6 +131,38 @@ void serve(tcp::socket& socket, const std::string& poem, const Settings& setting
     socket.close(ec);
 }
 
+// Opens the listening socket. Start-up failures (a busy port, an unknown
+// interface) become one readable line: "cannot listen on HOST:PORT: REASON".
+tcp::acceptor listenOn(asio::io_context& io, const std::string& iface, std::uint16_t port) {
+    auto fail = [&](const error_code& ec) -> tcp::acceptor {
+        throw std::runtime_error("cannot listen on " + poetry::formatAddress(iface, port) + ": " +
+                                 ec.message());
+    };
+    error_code ec;
+    tcp::resolver resolver(io);
+    auto endpoints = resolver.resolve(iface, std::to_string(port),
+                                      tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+    if (ec) {
+        return fail(ec);
+    }
+    tcp::endpoint endpoint = *endpoints.begin();
+    tcp::acceptor acceptor(io);
+    acceptor.open(endpoint.protocol(), ec);
+    if (!ec) {
+        acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+    }
+    if (!ec) {
+        acceptor.bind(endpoint, ec);
+    }
+    if (!ec) {
+        acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    }
+    if (ec) {
+        return fail(ec);
+    }
+    return acceptor;
+}
+
 // SIGINT and SIGTERM end the server with status 0. The server is blocked in
 // accept() or a write most of the time, and has nothing to flush (every line is
 // flushed as it is printed), so leaving at once is both safe and what a user wants.
@@ -182,10 +214,7 @@ int run(int argc, char** argv) {
 
     //! [listen]
     asio::io_context io;
-    tcp::resolver resolver(io);
-    auto endpoints = resolver.resolve(server.iface, std::to_string(server.port),
-                                      tcp::resolver::passive | tcp::resolver::numeric_service);
-    tcp::acceptor acceptor(io, *endpoints.begin());
+    tcp::acceptor acceptor = listenOn(io, server.iface, server.port);
     std::cout << "Serving " << server.poetryFile << " on port " << acceptor.local_endpoint().port()
               << "." << std::endl;
 

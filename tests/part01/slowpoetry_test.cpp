@@ -136,7 +136,17 @@ TEST(SlowPoetry, PortInUseIsOneLineAndExitOne) {
         run("slowpoetry", {"--port", std::to_string(first.port()), poemPath("science.txt")});
     EXPECT_EQ(r.exitCode, 1);
     EXPECT_EQ(splitLines(r.err).size(), 1u) << r.err;
-    EXPECT_NE(r.err.find("in use"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err, "slowpoetry: error: cannot listen on 127.0.0.1:" +
+                         std::to_string(first.port()) + ": Address already in use\n");
+}
+
+TEST(SlowPoetry, UnknownInterfaceIsOneLineAndExitOne) {
+    RunResult r = run("slowpoetry", {"--iface", "no-such-host.invalid", poemPath("science.txt")});
+    EXPECT_EQ(r.exitCode, 1);
+    ASSERT_EQ(splitLines(r.err).size(), 1u) << r.err;
+    EXPECT_EQ(r.err.rfind("slowpoetry: error: cannot listen on no-such-host.invalid:0: ", 0), 0u)
+        << r.err;
+    EXPECT_EQ(r.err.find(".hpp"), std::string::npos) << "no library source locations: " << r.err;
 }
 
 }  // namespace
