@@ -17,6 +17,7 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,13 @@ using poetry::reactor::Reason;
 using poetry::reactor::ReasonKind;
 
 namespace {
+
+/// A connection that could not be made. Thrown by PoetrySocket's constructor; it
+/// ends the whole run, which catches it only to print its one line.
+class ConnectFailed : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
 
 //! [poetry_socket]
 /// One poem download, as a read descriptor the reactor calls back.
@@ -90,7 +98,7 @@ PoetrySocket::PoetrySocket(Reactor& reactor, asio::io_context& blocking, int tas
         peer = asio::connect(socket_, endpoints, ec);  // blocks until connected or refused
     }
     if (ec) {
-        throw std::runtime_error(poetry::failedToConnectLine(address.str(), ec.message()));
+        throw ConnectFailed(poetry::failedToConnectLine(address.str(), ec.message()));
     }
     // The endpoint we connected to, not remote_endpoint(): a server that has
     // already reset the connection has no remote endpoint left to ask for.
@@ -164,11 +172,17 @@ int run(int argc, char** argv) {
 
     std::vector<std::shared_ptr<PoetrySocket>> sockets;
     int task = 0;
-    for (const auto& address : options.addresses) {
-        auto socket =
-            std::make_shared<PoetrySocket>(reactor, blocking, ++task, address, options.quiet);
-        reactor.addReader(socket);  // watch it: doRead() when readable
-        sockets.push_back(socket);
+    try {
+        for (const auto& address : options.addresses) {
+            auto socket =
+                std::make_shared<PoetrySocket>(reactor, blocking, ++task, address, options.quiet);
+            reactor.addReader(socket);  // watch it: doRead() when readable
+            sockets.push_back(socket);
+        }
+    } catch (const ConnectFailed& failure) {
+        // One refused address and nobody gets any poetry: client 1.0's weakness.
+        std::cerr << failure.what() << std::endl;
+        return poetry::kExitFailure;
     }
 
     reactor.run();  // returns when the last PoetrySocket calls stop()
