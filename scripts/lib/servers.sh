@@ -31,8 +31,15 @@ start_server() {
 }
 
 stop_server() {
-    kill "${SERVER_PID[$1]}" 2>/dev/null || true
-    wait "${SERVER_PID[$1]}" 2>/dev/null || true
+    local pid=${SERVER_PID[$1]} kept=() other
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    # Forget it, so stop_servers never signals a pid the system has since reused.
+    for other in "${SERVER_PIDS[@]}"; do
+        [[ $other == "$pid" ]] || kept+=("$other")
+    done
+    SERVER_PIDS=("${kept[@]}")
+    unset "SERVER_PID[$1]"
 }
 
 stop_servers() {
