@@ -60,8 +60,9 @@ void CallQueue::runDue(Seconds now, bool includeNew,
                        const std::function<void(const std::string&)>& onError) {
     const std::uint64_t limit = nextSequence_;
     for (;;) {
-        // The earliest due entry, ties broken by scheduling order. The list is small
-        // (a handful of timers), so a linear scan per call is clear and fast enough.
+        // The earliest due entry, ties broken by scheduling order. A linear scan per
+        // call is the simplest thing that works; even 10,000 pending connect timeouts
+        // (one per connectTCP) measured fine (bench/RESULTS.md). A heap would scale better.
         auto best = entries_.end();
         for (auto it = entries_.begin(); it != entries_.end(); ++it) {
             if (it->call->getTime() > now || (!includeNew && it->sequence >= limit)) {

@@ -68,6 +68,10 @@ Reason Reason::fromErrorCode(boost::system::error_code error) {
     return Reason(ReasonKind::ConnectionLost, error.message(), error);
 }
 
+Reason Reason::fromErrno(int error) {
+    return fromErrorCode(boost::system::error_code(error, boost::system::system_category()));
+}
+
 Reason Reason::connectionDone() {
     return Reason(ReasonKind::ConnectionDone, "Connection was closed cleanly.");
 }

@@ -54,6 +54,10 @@ class Reason {
     /// "not found" codes DNSLookupError, anything else ConnectionLost.
     static Reason fromErrorCode(boost::system::error_code error);
 
+    /// The reason for a failed POSIX call's `errno`, as fromErrorCode() maps it.
+    /// Called by descriptors that use the socket API directly (part05's transports).
+    static Reason fromErrno(int error);
+
     /// A clean close by the peer (or by our own loseConnection()).
     static Reason connectionDone();
 

@@ -39,10 +39,6 @@ namespace detail {
 
 namespace {
 
-Reason reasonFromErrno(int error) {
-    return Reason::fromErrorCode(error_code(error, boost::system::system_category()));
-}
-
 // Runs a step that was started from Asio directly (not through the reactor), so
 // that an exception from a factory callback is reported instead of escaping run().
 template <typename F>
@@ -189,7 +185,7 @@ class TcpClient : public TcpTransport {
             reactor_.addWriter(shared_from_this());
             return;
         }
-        failOrTryNextAddress(reasonFromErrno(errno));  // refused at once, unreachable, ...
+        failOrTryNextAddress(Reason::fromErrno(errno));  // refused at once, unreachable, ...
     }
     //! [connectTo]
 
@@ -208,7 +204,7 @@ class TcpClient : public TcpTransport {
             // once): a connection that was made and lost, not a failure to connect.
             rememberError(error);
         } else if (error != 0) {
-            return reasonFromErrno(error);  // the reactor calls connectionLost(): a failure
+            return Reason::fromErrno(error);  // the reactor calls connectionLost(): a failure
         }
         reactor_.removeWriter(*this);
         adoptSocket(fd_, connectingTo_);  // now both ends have addresses

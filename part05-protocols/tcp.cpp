@@ -24,11 +24,6 @@ using reactor::ReasonKind;
 
 namespace {
 
-Reason reasonFromErrno(int error) {
-    return Reason::fromErrorCode(
-        boost::system::error_code(error, boost::system::system_category()));
-}
-
 bool wouldBlock(int error) {
     return error == EAGAIN || error == EWOULDBLOCK || error == EINTR;
 }
@@ -98,14 +93,14 @@ void TcpTransport::startProtocol(std::unique_ptr<Protocol> protocol) {
     }
     if (n == 0) {
         if (pendingError_) {
-            return reasonFromErrno(*pendingError_);  // it ended, but not cleanly
+            return Reason::fromErrno(*pendingError_);  // it ended, but not cleanly
         }
         return Reason::connectionDone();  // the peer closed: end of the stream
     }
     if (wouldBlock(errno)) {
         return std::nullopt;  // nothing after all; wait for the next readiness
     }
-    return reasonFromErrno(errno);  // reset by peer, and the like
+    return Reason::fromErrno(errno);  // reset by peer, and the like
 }
 //! [doRead]
 
@@ -140,7 +135,7 @@ std::optional<Reason> TcpTransport::doWrite() {
             if (wouldBlock(errno)) {
                 return std::nullopt;  // the kernel's buffer is full; wait to be writable
             }
-            return reasonFromErrno(errno);
+            return Reason::fromErrno(errno);
         }
         queuedOffset_ += static_cast<std::size_t>(n);
     }

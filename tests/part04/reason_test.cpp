@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cerrno>
+
 #include <boost/asio/error.hpp>
 
 namespace {
@@ -54,6 +56,15 @@ TEST(Reason, FromErrorCodeMapsTheUsualSocketErrors) {
     EXPECT_EQ(reset.kind(), ReasonKind::ConnectionLost);
     EXPECT_EQ(reset.errorCode(), error::connection_reset);
     EXPECT_EQ(reset.message(), boost::system::error_code(error::connection_reset).message());
+}
+
+TEST(Reason, FromErrnoMapsLikeFromErrorCode) {
+    EXPECT_EQ(Reason::fromErrno(ECONNREFUSED).kind(), ReasonKind::ConnectionRefused);
+    EXPECT_EQ(Reason::fromErrno(ETIMEDOUT).kind(), ReasonKind::TimeoutError);
+    Reason reset = Reason::fromErrno(ECONNRESET);
+    EXPECT_EQ(reset.kind(), ReasonKind::ConnectionLost);
+    EXPECT_EQ(reset.errorCode().value(), ECONNRESET);
+    EXPECT_EQ(reset.message(), "Connection reset by peer");
 }
 
 TEST(Reason, KindNamesAreTwistedsSpelling) {
