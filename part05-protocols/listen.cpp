@@ -50,6 +50,7 @@ std::optional<Reason> Port::doRead() {
                               << std::endl;
                     reportedExhaustion_ = true;
                 }
+                pauseAccepting();
             }
             return std::nullopt;  // EAGAIN: nobody else is waiting
         }
@@ -75,6 +76,19 @@ void Port::accepted(int fd, const Address& peer) {
     }
 }
 //! [accept]
+
+// The waiting client keeps the listening socket readable, so the reactor would
+// call doRead() again at once, and again, at full speed, until a descriptor
+// frees up. Instead, stop watching the socket for a moment, then try again.
+void Port::pauseAccepting() {
+    auto self = shared_from_this();  // the reactor's reference goes with removeReader()
+    reactor_.removeReader(*this);
+    reactor_.callLater(kAcceptPause, [self] {
+        if (self->fd_ >= 0) {  // unless stopListening() came first
+            self->reactor_.addReader(self);
+        }
+    });
+}
 
 void Port::stopListening() {
     if (fd_ < 0) {

@@ -55,6 +55,7 @@ class Port : public reactor::ReadDescriptor, public std::enable_shared_from_this
 
   private:
     void accepted(int fd, const Address& peer);
+    void pauseAccepting();
 
     reactor::Reactor& reactor_;
     ServerFactory& factory_;
@@ -62,6 +63,9 @@ class Port : public reactor::ReadDescriptor, public std::enable_shared_from_this
     Address host_;
     bool reportedExhaustion_ = false;
 };
+
+/// How long a port stops accepting when the process is out of file descriptors.
+inline constexpr reactor::Seconds kAcceptPause{0.1};
 
 /// The default listen backlog: large, so thousands of clients connecting at once
 /// wait in the kernel's queue instead of being turned away (the kernel caps it at

@@ -2,12 +2,15 @@
 // fastpoetry, as real processes over loopback. Concurrency is shown by structure
 // (the order of the lines), never by timing.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <regex>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -293,6 +296,49 @@ TEST(Fastpoetry, SigintOrSigtermRightAfterTheFirstLineExitsZero) {
         server.process().signal(signo);
         ASSERT_EQ(server.process().wait(), 0) << "round " << round << ", signal " << signo;
     }
+}
+
+// CPU seconds (user + system) a process has used so far, from /proc/PID/stat.
+double cpuSeconds(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::istringstream fields(stat.substr(stat.rfind(')') + 2));  // after "(comm) "
+    std::vector<std::string> f;
+    for (std::string x; fields >> x;) {
+        f.push_back(x);
+    }
+    // Fields 14 and 15 of stat (utime, stime) are 11 and 12 after the state field.
+    return (std::stod(f.at(11)) + std::stod(f.at(12))) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// Out of file descriptors, a server must neither die nor spin: the waiting client
+// keeps the listening socket readable, and calling accept() again at once, forever,
+// would burn a core. fastpoetry raises its own limit to the hard limit, so prlimit
+// sets both low.
+TEST(Fastpoetry, OutOfDescriptorsItWaitsWithoutSpinningAndRecovers) {
+    std::string big = "/tmp/fastpoetry_fd_test." + std::to_string(getpid()) + ".txt";
+    {
+        std::ofstream out(big, std::ios::binary);
+        out << std::string(16 * 1024 * 1024, 'p');  // more than the socket buffers hold
+    }
+    Server server("/usr/bin/prlimit", {"--nofile=16:16", binDir() + "/fastpoetry", "--quiet", big});
+    std::vector<std::unique_ptr<ClientSocket>> idle;  // connected, never reading
+    for (int i = 0; i < 20; ++i) {
+        idle.push_back(std::make_unique<ClientSocket>(server.port()));
+    }
+    // Some of them are accepted and stuck mid-poem; the rest wait in the backlog.
+    double before = cpuSeconds(server.process().pid());
+    usleep(1'500'000);
+    double used = cpuSeconds(server.process().pid()) - before;
+    EXPECT_LT(used, 0.5) << "fastpoetry spun while out of descriptors";
+    idle.clear();  // they leave; descriptors free up
+    ClientSocket next(server.port());
+    EXPECT_EQ(next.readAll().size(), 16u * 1024 * 1024);
+    server.process().signal(SIGTERM);
+    EXPECT_EQ(server.process().wait(), 0);
+    EXPECT_NE(server.process().err().find("cannot accept: Too many open files"), std::string::npos)
+        << server.process().err();
+    std::remove(big.c_str());
 }
 
 TEST(Fastpoetry, AMissingPoemFileIsAUsageError) {

@@ -204,7 +204,7 @@ RunResult run(const std::string& name, const std::vector<std::string>& args,
 }
 
 Server::Server(const std::string& name, const std::vector<std::string>& args)
-    : process_(binDir() + "/" + name, args) {
+    : process_(name.find('/') == std::string::npos ? binDir() + "/" + name : name, args) {
     std::string first = process_.readLine();
     static const std::regex pattern(R"(Serving .* on port (\d+)\.)");
     std::smatch match;

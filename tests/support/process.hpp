@@ -89,7 +89,8 @@ RunResult run(const std::string& name, const std::vector<std::string>& args,
 /// A poetry server started for a test: reads the port from its first line.
 class Server {
   public:
-    /// Starts program `name` from binDir() with `args` and waits for
+    /// Starts program `name` from binDir() (or `name` itself when it is a path, such
+    /// as a wrapper like /usr/bin/prlimit) with `args` and waits for
     /// `Serving FILE on port P.`.
     Server(const std::string& name, const std::vector<std::string>& args);
 
