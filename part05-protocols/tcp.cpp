@@ -71,6 +71,22 @@ void TcpTransport::closeSocket() {
     }
 }
 
+// Before an orderly close: read and drop whatever the peer sent that nobody read
+// (after loseConnection() we stop reading). Closing a socket with unread input
+// makes the kernel answer with a reset instead of a clean end, and a reset can
+// throw away the last of what we sent, still on its way to the peer.
+void TcpTransport::discardUnreadInput() {
+    if (fd_ < 0) {
+        return;
+    }
+    std::span<char> buffer = sharedReadBuffer();
+    for (int i = 0; i < 64; ++i) {  // bounded: a peer that never stops cannot hold us
+        if (::recv(fd_, buffer.data(), buffer.size(), MSG_DONTWAIT) <= 0) {
+            return;
+        }
+    }
+}
+
 //! [startProtocol]
 void TcpTransport::startProtocol(std::unique_ptr<Protocol> protocol) {
     protocol_ = std::move(protocol);
@@ -196,6 +212,9 @@ void TcpTransport::connectionLost(const Reason& reason) {
     auto keepAlive = weak_from_this().lock();  // we may be the reactor's last reference
     reactor_.removeReader(*this);
     reactor_.removeWriter(*this);
+    if (!aborting_) {
+        discardUnreadInput();
+    }
     closeSocket();
     connected_ = false;
     queued_.clear();

@@ -106,6 +106,9 @@ class TcpTransport : public Transport,
     /// Closes the socket now, if open.
     void closeSocket();
 
+    /// Reads and drops the peer's unread bytes, so an orderly close is not a reset.
+    void discardUnreadInput();
+
     reactor::Reactor& reactor_;  ///< The reactor this transport is registered with.
     int fd_ = -1;                ///< The socket, or -1.
 

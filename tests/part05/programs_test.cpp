@@ -269,6 +269,15 @@ TEST(Fastpoetry, AnEightMebibytePoemArrivesWhole) {
         auto counted = run("protocol-get-poetry", {server.address()});
         Output o = parse(counted.out);
         EXPECT_EQ(o.totals, (std::map<int, std::size_t>{{1, 8u << 20}}));
+
+        // A client that says something first (which the server never reads) still
+        // gets every byte and a clean end, not a reset that loses the poem's tail.
+        ClientSocket chatty(server.port());
+        chatty.send("hello, server\n");
+        int error = -1;
+        std::string got = chatty.readAll(&error);
+        EXPECT_EQ(error, 0) << "the stream should end cleanly, not with errno " << error;
+        EXPECT_TRUE(got == poem) << "got " << got.size() << " of " << poem.size() << " bytes";
     }
     std::remove(path);
 }

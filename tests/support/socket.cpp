@@ -51,6 +51,20 @@ void ClientSocket::close() {
     }
 }
 
+void ClientSocket::send(const std::string& data) {
+    std::size_t sent = 0;
+    while (sent < data.size()) {
+        ssize_t n = ::send(fd_, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0) {
+            throw std::runtime_error(std::string("send: ") + std::strerror(errno));
+        }
+        sent += static_cast<std::size_t>(n);
+    }
+}
+
 bool ClientSocket::readable(std::chrono::milliseconds wait) {
     pollfd p{fd_, POLLIN, 0};
     return poll(&p, 1, static_cast<int>(wait.count())) > 0;

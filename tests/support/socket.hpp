@@ -30,6 +30,9 @@ class ClientSocket {
     /// True if a read would not block right now (data or end of stream waiting).
     bool readable(std::chrono::milliseconds wait = std::chrono::milliseconds(0));
 
+    /// Sends all of `data` (blocking); throws on failure.
+    void send(const std::string& data);
+
     /// Closes the socket now.
     void close();
 
