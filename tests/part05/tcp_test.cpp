@@ -408,11 +408,46 @@ TEST(Connector, ConnectAgainAfterAFailureRetries) {
         std::logic_error);
 }
 
+// Every connection's dataReceived() sees bytes in the one process-wide buffer,
+// not in a buffer of its own.
+class WhereProtocol;
+
+class WhereFactory : public ClientFactoryFor<WhereProtocol> {
+  public:
+    explicit WhereFactory(Reactor& reactor) : reactor(reactor) {}
+    void clientConnectionLost(Connector&, const Reason&) override {
+        if (++ended == 2) {
+            reactor.stop();
+        }
+    }
+    Reactor& reactor;
+    int ended = 0;
+    std::vector<const char*> seen;  // where each chunk's bytes were
+};
+
+class WhereProtocol : public Protocol {
+  public:
+    void dataReceived(std::string_view data) override {
+        factoryAs<WhereFactory>().seen.push_back(data.data());
+    }
+};
+
 TEST(Transport, ReadBufferIsSharedByEveryConnection) {
-    auto first = poetry::protocols::sharedReadBuffer();
-    auto second = poetry::protocols::sharedReadBuffer();
-    EXPECT_EQ(first.data(), second.data());
-    EXPECT_EQ(first.size(), 64u * 1024u);
+    auto shared = poetry::protocols::sharedReadBuffer();
+    EXPECT_EQ(shared.size(), 64u * 1024u);
+    Reactor reactor;
+    ServeFactory serverFactory;
+    serverFactory.payload = "two connections, one buffer";
+    auto port = poetry::protocols::listenTCP(reactor, 0, serverFactory);
+    WhereFactory factory(reactor);
+    for (int i = 0; i < 2; ++i) {
+        poetry::protocols::connectTCP(reactor, "127.0.0.1", port->getHost().port, factory);
+    }
+    runWithLimit(reactor);
+    ASSERT_GE(factory.seen.size(), 2u);
+    for (const char* where : factory.seen) {
+        EXPECT_EQ(where, shared.data()) << "a chunk was read into some other buffer";
+    }
 }
 
 }  // namespace
