@@ -37,12 +37,9 @@ class PoetryFactoryOf : public client::PoetryClientFactory {
         (void)address;
         auto protocol = std::make_unique<P>();
         adopt(*protocol);
-        protocol->taskNum = nextTask_++;
+        protocol->taskNum = nextTaskNumber();
         return protocol;
     }
-
-  private:
-    int nextTask_ = 1;
 };
 
 /// Client 2.0's main loop, shared by the exercises: one connectTCP() per address

@@ -73,7 +73,7 @@ class PoetryClientFactory : public protocols::ClientFactoryFor<PoetryProtocol> {
     std::unique_ptr<protocols::Protocol> buildProtocol(const Address& address) override {
         (void)address;
         auto protocol = build();  // a PoetryProtocol whose factory() is this
-        protocol->taskNum = nextTask_++;
+        protocol->taskNum = nextTaskNumber();
         return protocol;
     }
 
@@ -124,6 +124,11 @@ class PoetryClientFactory : public protocols::ClientFactoryFor<PoetryProtocol> {
 
     /// How many downloads failed (no connection, or a connection that broke).
     std::size_t failed() const { return failed_; }
+
+  protected:
+    /// The next task number, 1, 2, 3, ...: called by buildProtocol() once per
+    /// connection, so tasks are numbered in connection order.
+    int nextTaskNumber() { return nextTask_++; }
 
   private:
     void countDown() {
