@@ -8,54 +8,14 @@
 #include <string>
 #include <vector>
 
+#include "support/client_output.hpp"
 #include "support/process.hpp"
 
 namespace poetry::test {
 namespace {
 
-const std::regex kChunk(R"(Task (\d+): got (\d+) bytes of poetry from 127\.0\.0\.1:(\d+))");
-const std::regex kTotal(R"(Task (\d+): (\d+) bytes of poetry)");
-const std::regex kSummary(R"(Got (\d+) poems in \d+:\d\d:\d\d\.\d{6}( \(\d+ failed\))?)");
-
 std::size_t sizeOf(const char* poem) {
     return readFile(poemPath(poem)).size();
-}
-
-/// What a client printed, taken apart.
-struct Output {
-    std::vector<int> chunkTasks;            ///< The task of each chunk line, in order.
-    std::map<int, std::size_t> chunkBytes;  ///< Sum of the chunk lines, per task.
-    std::map<int, std::uint16_t> ports;     ///< The peer port named in each task's lines.
-    std::map<int, std::size_t> totals;      ///< The `Task N: K bytes of poetry` lines.
-    std::vector<std::string> lines;
-};
-
-Output parse(const std::string& out) {
-    Output o;
-    o.lines = splitLines(out);
-    std::smatch m;
-    for (const auto& line : o.lines) {
-        if (std::regex_match(line, m, kChunk)) {
-            int task = std::stoi(m[1]);
-            o.chunkTasks.push_back(task);
-            o.chunkBytes[task] += std::stoul(m[2]);
-            o.ports[task] = static_cast<std::uint16_t>(std::stoul(m[3]));
-        } else if (std::regex_match(line, m, kTotal)) {
-            o.totals[std::stoi(m[1])] = std::stoul(m[2]);
-        } else {
-            EXPECT_TRUE(std::regex_match(line, kSummary)) << "unexpected line: " << line;
-        }
-    }
-    return o;
-}
-
-/// How often consecutive chunk lines belong to different tasks.
-int switches(const std::vector<int>& tasks) {
-    int n = 0;
-    for (std::size_t i = 1; i < tasks.size(); ++i) {
-        n += tasks[i] != tasks[i - 1] ? 1 : 0;
-    }
-    return n;
 }
 
 /// The tutorial's three slow servers, fast enough for a test: each sends its poem

@@ -14,65 +14,12 @@
 #include <string>
 #include <vector>
 
+#include "support/client_output.hpp"
 #include "support/process.hpp"
 #include "support/socket.hpp"
 
 namespace poetry::test {
 namespace {
-
-const std::regex kChunk(R"(Task (\d+): got (\d+) bytes of poetry from 127\.0\.0\.1:(\d+))");
-const std::regex kTotal(R"(Task (\d+): (\d+) bytes of poetry)");
-const std::regex kSummary(R"(Got (\d+) poems in \d+:\d\d:\d\d\.\d{6}( \((\d+) failed\))?)");
-
-/// What client 2.0 printed, taken apart.
-struct Output {
-    std::vector<int> chunkTasks;            ///< The task of each chunk line, in order.
-    std::map<int, std::size_t> chunkBytes;  ///< Sum of the chunk lines, per task.
-    std::map<int, std::uint16_t> ports;     ///< The peer port named in each task's lines.
-    std::map<int, std::size_t> totals;      ///< The `Task N: K bytes of poetry` lines.
-    std::string summary;                    ///< The last line.
-};
-
-Output parse(const std::string& out) {
-    Output o;
-    auto lines = splitLines(out);
-    EXPECT_FALSE(lines.empty());
-    std::smatch m;
-    for (std::size_t i = 0; i < lines.size(); ++i) {
-        const auto& line = lines[i];
-        if (std::regex_match(line, m, kChunk)) {
-            int task = std::stoi(m[1]);
-            o.chunkTasks.push_back(task);
-            o.chunkBytes[task] += std::stoul(m[2]);
-            o.ports[task] = static_cast<std::uint16_t>(std::stoul(m[3]));
-        } else if (std::regex_match(line, m, kTotal)) {
-            o.totals[std::stoi(m[1])] = std::stoul(m[2]);
-        } else {
-            EXPECT_EQ(i + 1, lines.size()) << "unexpected line: " << line;
-            EXPECT_TRUE(std::regex_match(line, kSummary)) << "not a summary: " << line;
-            o.summary = line;
-        }
-    }
-    return o;
-}
-
-/// The summary's counts: poems received, and failures (0 when not shown).
-std::pair<int, int> counts(const std::string& summary) {
-    std::smatch m;
-    if (!std::regex_match(summary, m, kSummary)) {
-        ADD_FAILURE() << "not a summary: " << summary;
-        return {-1, -1};
-    }
-    return {std::stoi(m[1]), m[3].matched ? std::stoi(m[3]) : 0};
-}
-
-int switches(const std::vector<int>& tasks) {
-    int n = 0;
-    for (std::size_t i = 1; i < tasks.size(); ++i) {
-        n += tasks[i] != tasks[i - 1] ? 1 : 0;
-    }
-    return n;
-}
 
 std::vector<std::string> slowArgs(const std::string& poem, const std::string& numBytes) {
     return {"--delay", "0.02", "--num-bytes", numBytes, "--quiet", poemPath(poem)};
