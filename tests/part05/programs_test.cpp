@@ -272,6 +272,11 @@ double cpuSeconds(pid_t pid) {
 // would burn a core. fastpoetry raises its own limit to the hard limit, so prlimit
 // sets both low.
 TEST(Fastpoetry, OutOfDescriptorsItWaitsWithoutSpinningAndRecovers) {
+#ifdef POETRY_SANITIZED
+    // UBSan checks a virtual call by probing memory through a pipe; in a process
+    // with no descriptor left the probe fails and UBSan reports a false error.
+    GTEST_SKIP() << "needs a process with no spare descriptor, which UBSan cannot run in";
+#endif
     std::string big = "/tmp/fastpoetry_fd_test." + std::to_string(getpid()) + ".txt";
     {
         std::ofstream out(big, std::ios::binary);
