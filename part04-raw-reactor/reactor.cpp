@@ -12,6 +12,7 @@
 #include "part04-raw-reactor/reactor.hpp"
 
 #include <algorithm>
+#include <csignal>
 #include <cstdint>
 #include <iostream>
 #include <map>
@@ -22,6 +23,7 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include "part04-raw-reactor/call_queue.hpp"
@@ -345,6 +347,7 @@ struct Reactor::Impl {
     std::unordered_map<const WriteDescriptor*, std::shared_ptr<Watch>> writerWatches;
     bool running = false;
     bool stopping = false;
+    std::unique_ptr<asio::signal_set> signals;  // after stopOnSignals()
 };
 
 Reactor::Reactor() : impl_(std::make_unique<Impl>()) {}
@@ -426,6 +429,18 @@ void Reactor::stop() {
 
 bool Reactor::running() const {
     return impl_->running && !impl_->stopping;
+}
+
+void Reactor::stopOnSignals() {
+    if (impl_->signals) {
+        return;
+    }
+    impl_->signals = std::make_unique<asio::signal_set>(impl_->io, SIGINT, SIGTERM);
+    impl_->signals->async_wait([this](const error_code& error, int) {
+        if (!error && running()) {
+            stop();
+        }
+    });
 }
 
 boost::asio::io_context& Reactor::context() {

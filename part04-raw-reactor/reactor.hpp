@@ -99,6 +99,12 @@ class Reactor : public ReactorTime {
     /// `if (reactor.running()) reactor.stop();` never throws.
     bool running() const;
 
+    /// Makes SIGINT and SIGTERM stop the reactor (run() returns) instead of killing
+    /// the process, as Twisted's reactor does for a server. Called once by a program
+    /// before run(), typically a server that should exit 0 on Ctrl-C. A signal that
+    /// arrives before run() stops the reactor as soon as it runs.
+    void stopOnSignals();
+
     /// The Asio context underneath, for the layers above that start Asio operations
     /// of their own (part05's name resolution).
     boost::asio::io_context& context();

@@ -10,7 +10,6 @@
 #include <string>
 
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/signal_set.hpp>
 
 #include "common/command_line.hpp"
 #include "common/poem_file.hpp"
@@ -85,12 +84,7 @@ int run(int argc, char** argv) {
     poetry::reactor::Reactor reactor;
     // SIGINT and SIGTERM stop the reactor; run() returns and we exit 0. Set up
     // before the first line is printed: whoever reads it may signal us at once.
-    boost::asio::signal_set signals(reactor.context(), SIGINT, SIGTERM);
-    signals.async_wait([&reactor](const boost::system::error_code& error, int) {
-        if (!error && reactor.running()) {
-            reactor.stop();
-        }
-    });
+    reactor.stopOnSignals();
     PoetryServerFactory factory(std::move(poem), server.quiet);
     auto port = poetry::protocols::listenTCP(reactor, server.port, factory,
                                              interfaceAddress(reactor, server.iface));

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <cerrno>
+#include <csignal>
 #include <functional>
 #include <stdexcept>
 #include <string>
@@ -556,6 +557,20 @@ TEST(Reactor, StopWithDelayedCallsPendingReturnsAtOnce) {
     EXPECT_TRUE(late->active());
     ASSERT_EQ(reactor.getDelayedCalls().size(), 1u);
     EXPECT_EQ(reactor.getDelayedCalls()[0], late);
+}
+
+TEST(Reactor, StopOnSignalsTurnsSigintAndSigtermIntoStop) {
+    for (int signo : {SIGINT, SIGTERM}) {
+        Reactor reactor;
+        reactor.stopOnSignals();
+        bool ranLate = false;
+        reactor.callLater(0s, [signo] { std::raise(signo); });  // as if Ctrl-C, mid-run
+        auto late = reactor.callLater(Seconds(3600), [&] { ranLate = true; });
+        reactor.run();  // returns because of the signal, not the hour-long call
+        EXPECT_FALSE(ranLate);
+        EXPECT_FALSE(reactor.running());
+        late->cancel();
+    }
 }
 
 TEST(Reactor, RunsAgainAfterStop) {
