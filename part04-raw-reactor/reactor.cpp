@@ -436,10 +436,20 @@ void Reactor::stopOnSignals() {
         return;
     }
     impl_->signals = std::make_unique<asio::signal_set>(impl_->io, SIGINT, SIGTERM);
+    waitForSignal();
+}
+
+// Waits for the next signal; each one stops the reactor if it runs, and the wait
+// starts again, so a reactor that runs again can be stopped again.
+void Reactor::waitForSignal() {
     impl_->signals->async_wait([this](const error_code& error, int) {
-        if (!error && running()) {
+        if (error) {
+            return;  // the reactor is going away
+        }
+        if (running()) {
             stop();
         }
+        waitForSignal();
     });
 }
 

@@ -52,6 +52,9 @@ class Reactor : public ReactorTime {
     /// if the fd was already readable in this turn of the loop. Removing one that is
     /// not a reader does nothing. Called by the descriptor's owner (also from inside
     /// its own doRead()), and by the reactor itself before connectionLost().
+    /// The reactor lets go of its shared_ptr here: a descriptor that removes itself
+    /// from anywhere but its own doRead()/doWrite() (a timer, say) must hold a
+    /// shared_ptr to itself first, or this call may destroy it before it returns.
     void removeReader(ReadDescriptor& reader);
 
     /// Starts calling `writer->doWrite()` whenever its fileno() is writable.
@@ -61,6 +64,7 @@ class Reactor : public ReactorTime {
 
     /// Stops watching `writer` for writing; no doWrite() call follows. Called by a
     /// transport whose queue ran dry, and by the reactor before connectionLost().
+    /// The same warning as removeReader(): the reactor's reference may be the last.
     void removeWriter(WriteDescriptor& writer);
 
     /// The current readers, in the order they were added. Client 1.0's
@@ -110,6 +114,8 @@ class Reactor : public ReactorTime {
     boost::asio::io_context& context();
 
   private:
+    void waitForSignal();
+
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

@@ -107,6 +107,7 @@ class TcpClient : public TcpTransport {
         return TcpTransport::doWrite();
     }
 
+    //! [client_connectionLost]
     // Called by the reactor. Before the connection is made, an end is a failure to
     // connect; after, the protocol hears first, then the factory.
     void connectionLost(const Reason& reason) override {
@@ -122,6 +123,7 @@ class TcpClient : public TcpTransport {
         TcpTransport::connectionLost(reason);  // protocol->connectionLost(), then destroy it
         connector->connectionLost(reason);     // factory->clientConnectionLost()
     }
+    //! [client_connectionLost]
 
   private:
     std::shared_ptr<TcpClient> self() {

@@ -44,7 +44,7 @@ std::optional<Reason> Port::doRead() {
         if (fd < 0) {
             if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
                 // Out of file descriptors: the client waits in the backlog until
-                // some connection closes. Say so once, not on every turn.
+                // some connection closes. Say so once per shortage, not on every turn.
                 if (!reportedExhaustion_) {
                     std::cerr << logPrefix() << ": cannot accept: " << std::strerror(errno)
                               << std::endl;
@@ -83,7 +83,9 @@ void Port::accepted(int fd, const Address& peer) {
 void Port::pauseAccepting() {
     auto self = shared_from_this();  // the reactor's reference goes with removeReader()
     reactor_.removeReader(*this);
-    reactor_.callLater(kAcceptPause, [self] {
+    // The call holds the port (the reactor no longer does); the port only points to
+    // the call, weakly, so stopListening() can cancel it without a reference cycle.
+    resume_ = reactor_.callLater(kAcceptPause, [self] {
         if (self->fd_ >= 0) {  // unless stopListening() came first
             self->reactor_.addReader(self);
         }
@@ -95,6 +97,9 @@ void Port::stopListening() {
         return;
     }
     auto keepAlive = weak_from_this().lock();
+    if (auto resume = resume_.lock(); resume && resume->active()) {
+        resume->cancel();  // paused: nothing is left armed
+    }
     reactor_.removeReader(*this);
     ::close(fd_);
     fd_ = -1;

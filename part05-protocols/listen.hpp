@@ -62,6 +62,7 @@ class Port : public reactor::ReadDescriptor, public std::enable_shared_from_this
     int fd_;
     Address host_;
     bool reportedExhaustion_ = false;
+    std::weak_ptr<reactor::DelayedCall> resume_;  // pending while accepting is paused
 };
 
 /// How long a port stops accepting when the process is out of file descriptors.

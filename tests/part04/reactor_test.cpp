@@ -573,6 +573,24 @@ TEST(Reactor, StopOnSignalsTurnsSigintAndSigtermIntoStop) {
     }
 }
 
+TEST(Reactor, StopOnSignalsWorksForEveryRun) {
+    Reactor reactor;
+    reactor.stopOnSignals();
+    for (int round = 0; round < 3; ++round) {
+        reactor.callLater(0s, [] { std::raise(SIGINT); });
+        bool guardFired = false;
+        auto guard = reactor.callLater(10s, [&] {
+            guardFired = true;
+            reactor.stop();
+        });
+        reactor.run();
+        EXPECT_FALSE(guardFired) << "round " << round << ": SIGINT did not stop the reactor";
+        if (guard->active()) {
+            guard->cancel();
+        }
+    }
+}
+
 TEST(Reactor, RunsAgainAfterStop) {
     Reactor reactor;
     int runs = 0;

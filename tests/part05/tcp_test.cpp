@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -18,6 +19,7 @@
 #include "part05-protocols/protocol.hpp"
 #include "part05-protocols/tcp.hpp"
 #include "support/process.hpp"
+#include "support/socket.hpp"
 
 namespace {
 
@@ -158,6 +160,42 @@ TEST(ListenTCP, PortZeroReportsTheRealPort) {
     EXPECT_EQ(reactor.getReaders().size(), 1u);
     port->stopListening();
     EXPECT_TRUE(reactor.getReaders().empty());
+}
+
+// Out of descriptors, a port pauses accepting for a moment; stopListening() in that
+// moment leaves nothing armed. The process's own limit is lowered to make it happen.
+TEST(ListenTCP, StopListeningWhilePausedLeavesNothingArmed) {
+#ifdef POETRY_SANITIZED
+    GTEST_SKIP() << "UBSan's memory probe needs a spare descriptor (see programs_test)";
+#endif
+    Reactor reactor;
+    ServeFactory serverFactory;
+    auto port = poetry::protocols::listenTCP(reactor, 0, serverFactory);
+    poetry::test::ClientSocket waiting(port->getHost().port);  // made before the limit drops
+
+    testing::internal::CaptureStderr();  // before the limit: it needs descriptors too
+    rlimit saved{};
+    ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &saved), 0);
+    int lowestFree = ::dup(0);
+    ASSERT_GE(lowestFree, 0);
+    ::close(lowestFree);
+    rlimit tight = saved;
+    tight.rlim_cur = static_cast<rlim_t>(lowestFree);  // no new descriptor at all
+    ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &tight), 0);
+
+    bool wasPaused = false;
+    reactor.callLater(Seconds(0.05), [&] {
+        wasPaused = reactor.getDelayedCalls().size() == 2;  // the resume, and this one's guard
+        port->stopListening();
+        reactor.stop();
+    });
+    runWithLimit(reactor);
+    setrlimit(RLIMIT_NOFILE, &saved);
+    std::string err = testing::internal::GetCapturedStderr();
+
+    EXPECT_NE(err.find("cannot accept"), std::string::npos) << err;
+    EXPECT_TRUE(wasPaused) << "the port should have been waiting to resume";
+    EXPECT_TRUE(reactor.getDelayedCalls().empty()) << "stopListening() left a call armed";
 }
 
 TEST(ListenTCP, BadInterfaceIsAClearError) {
