@@ -109,6 +109,18 @@ ClientOptions clientOptions(const po::variables_map& values) {
     return result;
 }
 
+std::optional<ClientOptions> parseClientCommandLine(const std::string& program,
+                                                    const std::string& summary, int argc,
+                                                    const char* const argv[]) {
+    CommandLine commandLine(program, "[options] ADDRESS...", summary);
+    addClientOptions(commandLine);
+    auto values = commandLine.parse(argc, argv, std::cout);
+    if (!values) {
+        return std::nullopt;
+    }
+    return clientOptions(*values);
+}
+
 void addServerOptions(CommandLine& commandLine) {
     commandLine.options()("port", po::value<long long>()->default_value(0),
                           "port to listen on (0: the system picks a free one)")(

@@ -98,6 +98,14 @@ void addClientOptions(CommandLine& commandLine);
 /// Reads the options addClientOptions() declared; throws UsageError for a bad address.
 ClientOptions clientOptions(const po::variables_map& values);
 
+/// The whole command line of a client that takes only addresses and `-q`: declares
+/// them, parses `argv`, and returns the options, or nothing when `--help` was
+/// printed. Throws UsageError like CommandLine::parse(). Clients with options of
+/// their own (the exercises) build a CommandLine and call addClientOptions().
+std::optional<ClientOptions> parseClientCommandLine(const std::string& program,
+                                                    const std::string& summary, int argc,
+                                                    const char* const argv[]);
+
 /// What every poetry server takes: where to listen, what to serve, how loud to be.
 struct ServerOptions {
     std::uint16_t port = 0;           ///< 0 lets the system pick a free port.

@@ -63,14 +63,13 @@ Download getPoetry(asio::io_context& io, const poetry::Address& address) {
 //! [get_poetry]
 
 int run(int argc, char** argv) {
-    poetry::CommandLine cl("blocking-get-poetry", "[options] ADDRESS...",
-                           "Downloads poems one after another with blocking sockets (Part 1).");
-    poetry::addClientOptions(cl);
-    auto values = cl.parse(argc, argv, std::cout);
-    if (!values) {
-        return poetry::kExitSuccess;
+    auto parsed = poetry::parseClientCommandLine(
+        "blocking-get-poetry", "Downloads poems one after another with blocking sockets (Part 1).",
+        argc, argv);
+    if (!parsed) {
+        return poetry::kExitSuccess;  // --help was printed
     }
-    auto options = poetry::clientOptions(*values);
+    const poetry::ClientOptions& options = *parsed;
 
     //! [main_loop]
     asio::io_context io;

@@ -155,15 +155,15 @@ void PoetrySocket::connectionLost(const Reason& reason) {
 //! [connectionLost]
 
 int run(int argc, char** argv) {
-    poetry::CommandLine cl("reactor-get-poetry", "[options] ADDRESS...",
-                           "Downloads poems all at once: raw sockets handed to a reactor as "
-                           "read descriptors (Part 4, client 1.0).");
-    poetry::addClientOptions(cl);
-    auto values = cl.parse(argc, argv, std::cout);
-    if (!values) {
-        return poetry::kExitSuccess;
+    auto parsed = poetry::parseClientCommandLine(
+        "reactor-get-poetry",
+        "Downloads poems all at once: raw sockets handed to a reactor as "
+        "read descriptors (Part 4, client 1.0).",
+        argc, argv);
+    if (!parsed) {
+        return poetry::kExitSuccess;  // --help was printed
     }
-    auto options = poetry::clientOptions(*values);
+    const poetry::ClientOptions& options = *parsed;
 
     //! [main]
     asio::io_context blocking;  // for the sockets' blocking connect; never run

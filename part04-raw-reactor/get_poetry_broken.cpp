@@ -146,15 +146,15 @@ void PoetrySocket::connectionLost(const Reason& reason) {
 //! [connectionLost]
 
 int run(int argc, char** argv) {
-    poetry::CommandLine cl("reactor-get-poetry-broken", "[options] ADDRESS...",
-                           "Client 1.0 with a blocking doRead(): one slow server "
-                           "freezes the others (Part 4, the broken variant).");
-    poetry::addClientOptions(cl);
-    auto values = cl.parse(argc, argv, std::cout);
-    if (!values) {
-        return poetry::kExitSuccess;
+    auto parsed =
+        poetry::parseClientCommandLine("reactor-get-poetry-broken",
+                                       "Client 1.0 with a blocking doRead(): one slow server "
+                                       "freezes the others (Part 4, the broken variant).",
+                                       argc, argv);
+    if (!parsed) {
+        return poetry::kExitSuccess;  // --help was printed
     }
-    auto options = poetry::clientOptions(*values);
+    const poetry::ClientOptions& options = *parsed;
 
     //! [main]
     asio::io_context blocking;  // for the sockets' blocking connect; never run

@@ -72,16 +72,16 @@ class TracingFactory : public poetry::exercises::PoetryFactoryOf<TracingProtocol
 //! [factory]
 
 int run(int argc, char** argv) {
-    poetry::CommandLine cl("ex2-connection-lost-stack", "[options] ADDRESS...",
-                           "Downloads poems like client 2.0 and prints the call stack of "
-                           "connectionLost(), clientConnectionLost() and clientConnectionFailed() "
-                           "(Part 5, exercise 2). -q hides the chunk lines, not the stacks.");
-    poetry::addClientOptions(cl);
-    auto values = cl.parse(argc, argv, std::cout);
-    if (!values) {
-        return poetry::kExitSuccess;
+    auto parsed = poetry::parseClientCommandLine(
+        "ex2-connection-lost-stack",
+        "Downloads poems like client 2.0 and prints the call stack of "
+        "connectionLost(), clientConnectionLost() and clientConnectionFailed() "
+        "(Part 5, exercise 2). -q hides the chunk lines, not the stacks.",
+        argc, argv);
+    if (!parsed) {
+        return poetry::kExitSuccess;  // --help was printed
     }
-    auto options = poetry::clientOptions(*values);
+    const poetry::ClientOptions& options = *parsed;
 
     poetry::reactor::Reactor reactor;
     TracingFactory factory(options.addresses.size(), options.quiet, [&reactor] { reactor.stop(); });

@@ -67,16 +67,16 @@ void VerdictProtocol::connectionLost(const Reason& reason) {
 //! [protocol]
 
 int run(int argc, char** argv) {
-    poetry::CommandLine cl("ex4-done-or-lost", "[options] ADDRESS...",
-                           "Downloads poems like client 2.0 and says, for each, whether the "
-                           "connection ended with ConnectionDone or ConnectionLost (a reader's "
-                           "question in Part 5).");
-    poetry::addClientOptions(cl);
-    auto values = cl.parse(argc, argv, std::cout);
-    if (!values) {
-        return poetry::kExitSuccess;
+    auto parsed = poetry::parseClientCommandLine(
+        "ex4-done-or-lost",
+        "Downloads poems like client 2.0 and says, for each, whether the "
+        "connection ended with ConnectionDone or ConnectionLost (a reader's "
+        "question in Part 5).",
+        argc, argv);
+    if (!parsed) {
+        return poetry::kExitSuccess;  // --help was printed
     }
-    auto options = poetry::clientOptions(*values);
+    const poetry::ClientOptions& options = *parsed;
 
     poetry::reactor::Reactor reactor;
     VerdictFactory factory(options.addresses.size(), options.quiet, [&reactor] { reactor.stop(); });

@@ -19,15 +19,15 @@
 namespace {
 
 int run(int argc, char** argv) {
-    poetry::CommandLine cl("protocol-get-poetry", "[options] ADDRESS...",
-                           "Downloads poems at the same time with transports, protocols and "
-                           "factories (client 2.0, Part 5).");
-    poetry::addClientOptions(cl);
-    auto values = cl.parse(argc, argv, std::cout);
-    if (!values) {
-        return poetry::kExitSuccess;
+    auto parsed = poetry::parseClientCommandLine(
+        "protocol-get-poetry",
+        "Downloads poems at the same time with transports, protocols and "
+        "factories (client 2.0, Part 5).",
+        argc, argv);
+    if (!parsed) {
+        return poetry::kExitSuccess;  // --help was printed
     }
-    auto options = poetry::clientOptions(*values);
+    const poetry::ClientOptions& options = *parsed;
     poetry::protocols::raiseFileLimit();  // one descriptor per download
 
     //! [main]

@@ -84,15 +84,15 @@ void PoetryProtocol::connectionLost(const Reason& reason) {
 }
 
 int run(int argc, char** argv) {
-    poetry::CommandLine cl("protocol-get-poetry-simple", "[options] ADDRESS...",
-                           "Downloads poems at the same time and prints them (client 2.1, "
-                           "Part 5).");
-    poetry::addClientOptions(cl);
-    auto values = cl.parse(argc, argv, std::cout);
-    if (!values) {
-        return poetry::kExitSuccess;
+    auto parsed = poetry::parseClientCommandLine(
+        "protocol-get-poetry-simple",
+        "Downloads poems at the same time and prints them (client 2.1, "
+        "Part 5).",
+        argc, argv);
+    if (!parsed) {
+        return poetry::kExitSuccess;  // --help was printed
     }
-    auto options = poetry::clientOptions(*values);
+    const poetry::ClientOptions& options = *parsed;
     poetry::protocols::raiseFileLimit();
 
     //! [main]

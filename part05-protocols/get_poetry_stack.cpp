@@ -82,15 +82,15 @@ void StackProtocol::dataReceived(std::string_view data) {
 //! [dataReceived_body]
 
 int run(int argc, char** argv) {
-    poetry::CommandLine cl("protocol-get-poetry-stack", "[options] ADDRESS...",
-                           "Prints the call stack the first time dataReceived() is called, "
-                           "then exits (Part 5).");
-    poetry::addClientOptions(cl);
-    auto values = cl.parse(argc, argv, std::cout);
-    if (!values) {
-        return poetry::kExitSuccess;
+    auto parsed = poetry::parseClientCommandLine(
+        "protocol-get-poetry-stack",
+        "Prints the call stack the first time dataReceived() is called, "
+        "then exits (Part 5).",
+        argc, argv);
+    if (!parsed) {
+        return poetry::kExitSuccess;  // --help was printed
     }
-    auto options = poetry::clientOptions(*values);
+    const poetry::ClientOptions& options = *parsed;
 
     poetry::reactor::Reactor reactor;
     StackFactory factory(reactor, options.addresses.size());

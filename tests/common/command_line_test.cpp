@@ -112,6 +112,26 @@ INSTANTIATE_TEST_SUITE_P(
                       BadLine{false, {"--port", "-1", "a.txt"}, "--port -1"},
                       BadLine{false, {"--iface", "", "a.txt"}, "--iface"}));
 
+TEST(ParseClientCommandLine, OptionsHelpAndErrors) {
+    const char* good[] = {"client", "-q", "10000", "[::1]:7"};
+    auto options = parseClientCommandLine("client", "Gets poetry.", 4, good);
+    ASSERT_TRUE(options.has_value());
+    EXPECT_TRUE(options->quiet);
+    ASSERT_EQ(options->addresses.size(), 2u);
+    EXPECT_EQ(options->addresses[1].str(), "[::1]:7");
+
+    const char* help[] = {"client", "--help"};
+    ::testing::internal::CaptureStdout();
+    EXPECT_FALSE(parseClientCommandLine("client", "Gets poetry.", 2, help).has_value());
+    EXPECT_NE(::testing::internal::GetCapturedStdout().find("Usage: client [options] ADDRESS..."),
+              std::string::npos);
+
+    const char* bad[] = {"client", "70000"};
+    EXPECT_THROW(parseClientCommandLine("client", "Gets poetry.", 2, bad), UsageError);
+    const char* none[] = {"client"};
+    EXPECT_THROW(parseClientCommandLine("client", "Gets poetry.", 1, none), UsageError);
+}
+
 TEST(RunMain, UsageErrorExitsTwoAndExceptionsExitOne) {
     EXPECT_EQ(runMain("p", [] { return 0; }), kExitSuccess);
     EXPECT_EQ(runMain("p", []() -> int { throw UsageError("bad --x"); }), kExitUsage);
