@@ -7,6 +7,7 @@ POETRY_PACKAGES=(
     libboost1.81-dev libboost-program-options1.81-dev libboost-stacktrace1.81-dev
     libgtest-dev googletest
     doxygen graphviz
+    libbenchmark-dev python3-twisted time  # bench/: micro-benchmarks, Twisted, GNU time
 )
 
 ensure_dependencies() {

@@ -1,0 +1,548 @@
+"""The measurements behind bench/run (which builds what is needed, then runs this).
+
+One fastpoetry on a free loopback port serves poetry/ecstasy.txt; every client
+downloads it N times at once; each run is one process, measured by the kernel
+(wait4: user + sys CPU and peak RSS) and by the clock (wall). Each figure is the
+best of --repeat runs. Then one long poem streamed to three clients, and the
+server side: fastpoetry and a Twisted server of the same shape, each under the
+floor client's load. Everything goes to 127.0.0.1 and nowhere else.
+
+Run it through bench/run; `bench/run --help` lists the options.
+"""
+
+import argparse
+import datetime
+import os
+import platform
+import re
+import resource
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+POEM = ROOT / "poetry" / "ecstasy.txt"
+RESULTS = ROOT / "bench" / "RESULTS.md"
+HOST = "127.0.0.1"  # loopback only, always
+PYTHON = sys.executable  # Debian's python3, which has python3-twisted
+KIB = 1024
+MIB = 1024 * 1024
+
+
+@dataclass
+class Client:
+    """One program that downloads N poems at once from HOST:port."""
+
+    name: str
+    what: str  # one line for the table's legend
+    keeps_poem: bool  # memory per connection then excludes the poem bytes it keeps
+    argv: callable  # (bin_dir, port, n) -> command line
+
+    def command(self, bin_dir, port, n):
+        return self.argv(bin_dir, port, n)
+
+
+def addresses(port, n):
+    return [f"{HOST}:{port}"] * n
+
+
+CLIENTS = [
+    Client("floor", "bench/floor.cpp: raw non-blocking sockets, one epoll_wait loop", False,
+           lambda b, p, n: [b / "bench-floor", HOST, str(p), str(n)]),
+    Client("Asio floor", "bench/asio_floor.cpp: the same job on Asio alone", False,
+           lambda b, p, n: [b / "bench-asio-floor", HOST, str(p), str(n)]),
+    Client("client 1.0", "reactor-get-poetry -q (part04)", True,
+           lambda b, p, n: [b / "reactor-get-poetry", "-q", *addresses(p, n)]),
+    Client("client 2.0", "protocol-get-poetry -q (part05)", True,
+           lambda b, p, n: [b / "protocol-get-poetry", "-q", *addresses(p, n)]),
+    Client("ex1", "ex1-timeout -q --timeout 60: a delayed call per connection", True,
+           lambda b, p, n: [b / "ex1-timeout", "-q", "--timeout", "60", *addresses(p, n)]),
+    Client("Twisted", f"bench/twisted_get_poetry.py: client 2.0's shape on Twisted", True,
+           lambda b, p, n: [PYTHON, ROOT / "bench" / "twisted_get_poetry.py", "-q",
+                            *addresses(p, n)]),
+]
+
+STREAM_CLIENTS = [
+    Client("blocking client", "blocking-get-poetry -q (part01)", True,
+           lambda b, p, n: [b / "blocking-get-poetry", "-q", f"{HOST}:{p}"]),
+    Client("client 2.0", "protocol-get-poetry -q (part05)", True,
+           lambda b, p, n: [b / "protocol-get-poetry", "-q", f"{HOST}:{p}"]),
+    Client("floor", "bench-floor", False, lambda b, p, n: [b / "bench-floor", HOST, str(p), "1"]),
+]
+
+SERVERS = [
+    ("fastpoetry", lambda b, poem: [b / "fastpoetry", "--quiet", poem]),
+    ("Twisted fastpoetry",
+     lambda b, poem: [PYTHON, ROOT / "bench" / "twisted_fastpoetry.py", "--quiet", poem]),
+]
+
+SUMMARY = re.compile(r"^Got (\d+) poems(?: \((\d+) bytes\))? in [0-9:.]+(?: s)?"
+                     r"(?: \((\d+) failed\))?$")
+
+
+class BenchError(Exception):
+    """A problem that stops the run: printed as one line, exit 1."""
+
+
+@dataclass
+class Run:
+    """One process, measured."""
+
+    cpu: float  # user + sys seconds
+    wall: float  # seconds from start to exit
+    rss_kib: int  # peak resident set size
+    failed: int  # downloads that did not bring a whole poem
+    problem: str = ""  # why, when something failed
+
+
+@dataclass
+class Best:
+    """The best of several runs of one thing: each figure its own minimum."""
+
+    runs: list = field(default_factory=list)
+
+    @property
+    def cpu(self):
+        return min(r.cpu for r in self.runs)
+
+    @property
+    def wall(self):
+        return min(r.wall for r in self.runs)
+
+    @property
+    def rss_kib(self):
+        return min(r.rss_kib for r in self.runs)
+
+    @property
+    def failed(self):
+        return sum(r.failed for r in self.runs)
+
+    @property
+    def problems(self):
+        return [r.problem for r in self.runs if r.problem]
+
+
+def measure(argv, expected_poems, time_limit, expected_bytes=None):
+    """Runs argv to its end (killed after time_limit seconds) and measures it.
+
+    CPU comes from wait4() and includes GNU time's own (about a millisecond, the
+    same in every run); peak RSS comes from GNU time, because a process forked by
+    this Python program starts out with Python's pages, and the kernel remembers
+    that peak across exec().
+    """
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.NamedTemporaryFile(mode="r") as rss:
+        start = time.monotonic()
+        process = subprocess.Popen(["/usr/bin/time", "-q", "-f", "%M", "-o", rss.name,
+                                    *map(str, argv)], stdin=subprocess.DEVNULL, stdout=out,
+                                   stderr=err, start_new_session=True)
+        # Wait on a pidfd, so the time limit needs no thread. GNU time leads its own
+        # process group, alive until reaped: killing the group reaches the program.
+        pidfd = os.pidfd_open(process.pid)
+        try:
+            ready, _, _ = select.select([pidfd], [], [], time_limit)
+            if not ready:
+                os.killpg(process.pid, signal.SIGKILL)
+            _, status, usage = os.wait4(process.pid, 0)
+        finally:
+            os.close(pidfd)
+        wall = time.monotonic() - start
+        process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+        out.seek(0)
+        err.seek(0)
+        lines = out.read().decode(errors="replace").splitlines()
+        errors = err.read().decode(errors="replace").splitlines()
+        peak = rss.read().split()
+
+    run = Run(cpu=usage.ru_utime + usage.ru_stime, wall=wall,
+              rss_kib=int(peak[-1]) if peak else 0,
+              failed=expected_poems)
+    program = Path(str(argv[1] if argv[0] == PYTHON else argv[0])).name
+    found = SUMMARY.match(lines[-1]) if lines else None
+    if not ready:
+        run.problem = f"{program}: killed after {time_limit:.0f} s"
+    elif not found:
+        run.problem = (f"{program}: no summary line (exit {process.returncode}): "
+                       + (errors[0] if errors else "no message"))
+    else:
+        poems = int(found.group(1))
+        run.failed = expected_poems - poems
+        got_bytes = found.group(2)
+        if run.failed:
+            run.problem = (f"{program}: {run.failed} of {expected_poems} poems failed: "
+                           + (errors[0] if errors else lines[-1]))
+        elif expected_bytes is not None and got_bytes is not None and \
+                int(got_bytes) != expected_bytes:
+            run.failed = expected_poems
+            run.problem = f"{program}: got {got_bytes} bytes, expected {expected_bytes}"
+        elif process.returncode != 0:
+            run.problem = f"{program}: exit {process.returncode}: " + (
+                errors[0] if errors else "no message")
+    return run
+
+
+class Server:
+    """A poetry server on a free loopback port, stopped when the `with` ends."""
+
+    def __init__(self, argv):
+        self.argv = [str(a) for a in argv]
+        self.name = Path(self.argv[1] if self.argv[0] == PYTHON else self.argv[0]).name
+        self.process = None
+        self.port = None
+
+    def __enter__(self):
+        # stderr to a file: a pipe nobody reads could fill up and stall the server.
+        self.errors = tempfile.TemporaryFile()
+        self.process = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL,
+                                        stdout=subprocess.PIPE, stderr=self.errors)
+        # The first line is "Serving FILE on port P." once it listens.
+        ready, _, _ = select.select([self.process.stdout], [], [], 30)
+        line = self.process.stdout.readline().decode().strip() if ready else ""
+        found = re.search(r" on port (\d+)\.$", line)
+        if not found:
+            self.__exit__()
+            raise BenchError(f"could not start {self.name}: {line or self.message}")
+        self.port = int(found.group(1))
+        return self
+
+    def cpu_seconds(self):
+        """CPU time so far, user + sys, from the kernel's scheduler statistics."""
+        pid = self.process.pid
+        try:
+            return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) / 1e9
+        except OSError:  # a kernel without schedstat: clock ticks, coarser
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def peak_rss_kib(self):
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+        return 0
+
+    def __exit__(self, *exc):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process.stdout.close()
+        self.errors.seek(0)
+        errors = self.errors.read().decode(errors="replace").strip().splitlines()
+        self.message = errors[0] if errors else "no message"
+        self.errors.close()
+
+
+def time_limit(n):
+    """Seconds one run may take before it is killed: generous, a shared machine is slow."""
+    return 60 + n / 100
+
+
+def progress(text):
+    print(text, file=sys.stderr, flush=True)
+
+
+def measure_clients(bin_dir, counts, repeat):
+    """results[client name][n] = Best, for n = 1 (the baseline) and every count."""
+    size = POEM.stat().st_size
+    results = {c.name: {n: Best() for n in [1, *counts]} for c in CLIENTS}
+    with Server([bin_dir / "fastpoetry", "--quiet", POEM]) as server:
+        for r in range(1, repeat + 1):
+            for n in [1, *counts]:
+                figures = []
+                for client in CLIENTS:
+                    run = measure(client.command(bin_dir, server.port, n), n, time_limit(n),
+                                  n * size if not client.keeps_poem else None)
+                    results[client.name][n].runs.append(run)
+                    figures.append(f"{client.name} {run.cpu:.2f}"
+                                   + (f" ({run.failed} failed)" if run.failed else ""))
+                progress(f"  repeat {r}/{repeat}, N = {n}: CPU s " + ", ".join(figures))
+    return results
+
+
+def make_stream_poem(directory, mib):
+    """A poem of `mib` MiB: ecstasy.txt over and over, cut to size."""
+    path = Path(directory) / f"stream-{mib}MiB.txt"
+    verse = POEM.read_bytes()
+    block = verse * (MIB // len(verse) + 1)
+    with open(path, "wb") as file:
+        left = mib * MIB
+        while left > 0:
+            chunk = block[:min(left, MIB)]
+            file.write(chunk)
+            left -= len(chunk)
+    return path
+
+
+def measure_stream(bin_dir, repeat, mib):
+    """results[client name] = Best, one poem of `mib` MiB each."""
+    results = {c.name: Best() for c in STREAM_CLIENTS}
+    with tempfile.TemporaryDirectory(prefix="poetry-bench-") as directory:
+        poem = make_stream_poem(directory, mib)
+        size = poem.stat().st_size
+        with Server([bin_dir / "fastpoetry", "--quiet", poem]) as server:
+            for r in range(1, repeat + 1):
+                figures = []
+                for client in STREAM_CLIENTS:
+                    run = measure(client.command(bin_dir, server.port, 1), 1, time_limit(0),
+                                  size if not client.keeps_poem else None)
+                    results[client.name].runs.append(run)
+                    figures.append(f"{client.name} {run.wall:.2f}")
+                progress(f"  repeat {r}/{repeat}, one {mib} MiB poem: wall s " + ", ".join(figures))
+    return results
+
+
+@dataclass
+class ServerRun:
+    cpu: float
+    rss_kib: int
+    failed: int
+    problem: str
+
+
+def measure_servers(bin_dir, n, repeat):
+    """results[server name] = list of ServerRun, each a fresh server under n downloads."""
+    size = POEM.stat().st_size
+    results = {name: [] for name, _ in SERVERS}
+    for r in range(1, repeat + 1):
+        figures = []
+        for name, argv in SERVERS:
+            with Server(argv(bin_dir, POEM)) as server:
+                before = server.cpu_seconds()
+                load = measure([bin_dir / "bench-floor", HOST, str(server.port), str(n)], n,
+                               time_limit(n), n * size)
+                cpu = server.cpu_seconds() - before
+                results[name].append(ServerRun(cpu, server.peak_rss_kib(), load.failed,
+                                               load.problem))
+                figures.append(f"{name} {cpu:.2f}")
+        progress(f"  repeat {r}/{repeat}, {n} downloads: server CPU s " + ", ".join(figures))
+    return results
+
+
+def ratio(value, base):
+    return f"{value / base:.2f}x" if base > 0 else "-"
+
+
+def client_table(results, n, repeat):
+    size = POEM.stat().st_size
+
+    def per_poem_us(name):
+        best = results[name]
+        return (best[n].cpu - best[1].cpu) / n * 1e6
+
+    lines = [
+        f"**{n:,} downloads at once** of `poetry/ecstasy.txt` ({size} bytes) from one "
+        f"`fastpoetry`, best of {repeat}:",
+        "",
+        "| client | failed | CPU s | wall s | peak RSS MiB | CPU µs/poem | KiB/conn beyond poem "
+        "| × floor | × Asio floor | × client 2.0 |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    floor, asio, client2 = (per_poem_us(name) for name in ("floor", "Asio floor", "client 2.0"))
+    for client in CLIENTS:
+        best = results[client.name]
+        us = per_poem_us(client.name)
+        kept = n * size if client.keeps_poem else 0
+        beyond = (best[n].rss_kib * KIB - best[1].rss_kib * KIB - kept) / n / KIB
+        failed = best[n].failed + best[1].failed
+        lines.append(
+            f"| {client.name} | {failed} | {best[n].cpu:.2f} | {best[n].wall:.2f} "
+            f"| {best[n].rss_kib / KIB:.1f} | {us:.1f} | {beyond:.2f} "
+            f"| {ratio(us, floor)} | {ratio(us, asio)} | {ratio(us, client2)} |")
+    return lines
+
+
+def stream_table(results, repeat, mib):
+    blocking = results["blocking client"].wall
+    lines = [
+        f"**One {mib} MiB poem** from `fastpoetry`, best of {repeat}:",
+        "",
+        "| client | failed | wall s | MiB/s | × blocking client | CPU s | peak RSS MiB |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for client in STREAM_CLIENTS:
+        best = results[client.name]
+        lines.append(f"| {client.name} | {best.failed} | {best.wall:.2f} | {mib / best.wall:.0f} "
+                     f"| {ratio(blocking, best.wall)} | {best.cpu:.2f} "
+                     f"| {best.rss_kib / KIB:.1f} |")
+    return lines
+
+
+def server_table(results, n, repeat):
+    base = min(r.cpu for r in results["fastpoetry"])
+    lines = [
+        f"**The server side**: one server, {n:,} downloads at once by `bench-floor`; "
+        f"the server's CPU during the load, best of {repeat}:",
+        "",
+        "| server | failed | CPU s | CPU µs/poem | peak RSS MiB | × fastpoetry |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, runs in results.items():
+        cpu = min(r.cpu for r in runs)
+        lines.append(f"| {name} | {sum(r.failed for r in runs)} | {cpu:.2f} "
+                     f"| {cpu / n * 1e6:.1f} | {min(r.rss_kib for r in runs) / KIB:.1f} "
+                     f"| {ratio(cpu, base)} |")
+    return lines
+
+
+LEGEND = [
+    "CPU is user + sys of the client process. CPU µs/poem and KiB/conn subtract a "
+    "1-poem run of the same program, so start-up (Python importing Twisted) is not "
+    "counted per poem; KiB/conn also leaves out the poem bytes a client keeps (floors keep "
+    "none). The × columns compare CPU µs/poem. The machine is shared: compare ratios within "
+    "one run, not absolute times across runs.",
+    "",
+    *(f"- {c.name}: {c.what}" for c in CLIENTS),
+]
+
+
+def machine_facts():
+    model = "unknown CPU"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            model = line.split(":", 1)[1].strip()
+            break
+    memory = 0
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemTotal:"):
+            memory = int(line.split()[1]) / MIB
+    load = os.getloadavg()[0]
+    return (f"{os.cpu_count()} CPUs ({model}), {memory:.0f} GiB, Linux {platform.release()}; "
+            f"load average {load:.1f} at the start")
+
+
+def commit():
+    def git(*args):
+        return subprocess.run(["git", "-C", ROOT, *args], capture_output=True, text=True,
+                              check=False).stdout.strip()
+
+    head = git("rev-parse", "--short", "HEAD") or "unknown"
+    changed = [line for line in git("status", "--porcelain").splitlines()
+               if not line.endswith("bench/RESULTS.md")]
+    return head + (" with uncommitted changes" if changed else "")
+
+
+def record(text, note, command, facts, started):
+    entry = [
+        "",
+        f"## {started:%Y-%m-%d %H:%M}, commit {commit()}",
+        "",
+        f"What changed: {note}",
+        "",
+        f"Machine: {facts}. Command: `{command}`.",
+        "",
+        text,
+    ]
+    with open(RESULTS, "a", encoding="utf-8") as file:
+        file.write("\n".join(entry))
+    progress(f"appended to {RESULTS.relative_to(ROOT)}")
+
+
+def raise_file_limit(needed):
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < needed:
+        raise BenchError(f"{needed} open files are needed and the hard limit is {hard}: "
+                         "raise it (ulimit -Hn, /etc/security/limits.conf) and run again")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+def parse_arguments(argv):
+    parser = argparse.ArgumentParser(
+        prog="bench/run",
+        description="Measures the clients side by side with two floors and with Twisted: N "
+                    "downloads at once from one fastpoetry on 127.0.0.1, one long stream, and "
+                    "the server side. Prints Markdown tables; --record appends them to "
+                    "bench/RESULTS.md.")
+    parser.add_argument("counts", nargs="*", type=int, metavar="N", default=[1000, 10000],
+                        help="downloads at once (default: 1000 10000)")
+    parser.add_argument("--repeat", "-r", type=int, default=3, metavar="R",
+                        help="runs of each measurement; each figure is the best (default 3)")
+    parser.add_argument("--stream-mib", type=int, default=256, metavar="MIB",
+                        help="size of the streamed poem, generated in a temporary directory "
+                             "(default 256)")
+    parser.add_argument("--bin", type=Path, default=ROOT / "build" / "bin", metavar="DIR",
+                        help="where the programs are (default build/bin)")
+    parser.add_argument("--no-build", action="store_true",
+                        help="use the programs as they are: no dependency check, no build")
+    parser.add_argument("--record", action="store_true",
+                        help="append the tables to bench/RESULTS.md, with --note")
+    parser.add_argument("--note", metavar="TEXT",
+                        help="with --record: one line saying what changed since the last record")
+    args = parser.parse_args(argv)
+    if any(n < 1 for n in args.counts) or args.repeat < 1 or args.stream_mib < 1:
+        parser.error("N, --repeat and --stream-mib must be at least 1")
+    if args.record and not args.note:
+        parser.error("--record needs --note 'what changed since the last record'")
+    if args.note and "\n" in args.note:
+        parser.error("--note is one line")
+    args.counts = sorted(set(args.counts))
+    return args
+
+
+def main(argv):
+    args = parse_arguments(argv)
+    started = datetime.datetime.now()
+    bin_dir = args.bin.resolve()
+    needed = ["bench-floor", "bench-asio-floor", "reactor-get-poetry", "protocol-get-poetry",
+              "ex1-timeout", "blocking-get-poetry", "fastpoetry"]
+    missing = [name for name in needed if not (bin_dir / name).is_file()]
+    if missing:
+        raise BenchError(f"not built in {bin_dir}: {' '.join(missing)} (run bench/run "
+                         "without --no-build, or cmake --build --preset default)")
+    try:
+        import twisted  # noqa: F401  (only checked here; the scripts import it)
+    except ImportError:
+        raise BenchError(f"{PYTHON} cannot import Twisted: install Debian's python3-twisted "
+                         "(bench/run without --no-build does)") from None
+    largest = max(args.counts)
+    raise_file_limit(largest + 100)
+    facts = machine_facts()
+
+    progress(f"Clients, N = {', '.join(map(str, args.counts))} (and 1, the baseline):")
+    clients = measure_clients(bin_dir, args.counts, args.repeat)
+    progress(f"One stream of {args.stream_mib} MiB:")
+    stream = measure_stream(bin_dir, args.repeat, args.stream_mib)
+    progress(f"Servers, {largest} downloads:")
+    servers = measure_servers(bin_dir, largest, args.repeat)
+
+    text = []
+    for n in args.counts:
+        text += client_table(clients, n, args.repeat) + [""]
+    text += stream_table(stream, args.repeat, args.stream_mib) + [""]
+    text += server_table(servers, largest, args.repeat) + [""]
+    text += LEGEND + [""]
+    text = "\n".join(text)
+    print(text, end="")
+
+    problems = [p for c in clients.values() for best in c.values() for p in best.problems]
+    problems += [p for best in stream.values() for p in best.problems]
+    problems += [r.problem for runs in servers.values() for r in runs if r.problem]
+    for problem in dict.fromkeys(problems):
+        print(f"bench/run: {problem}", file=sys.stderr)
+
+    if args.record:
+        if problems:
+            raise BenchError("not recorded: a run had failures")
+        options = [f"--repeat {args.repeat}"]
+        if args.stream_mib != 256:
+            options.append(f"--stream-mib {args.stream_mib}")
+        command = " ".join(["bench/run", *options, *map(str, args.counts)])
+        record(text, args.note, command, facts, started)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except BenchError as error:
+        print(f"bench/run: {error}", file=sys.stderr)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        sys.exit(130)
