@@ -2,8 +2,8 @@
 
 One fastpoetry on a free loopback port serves poetry/ecstasy.txt; every client
 downloads it N times at once; each run is one process, measured by the kernel
-(wait4: user + sys CPU and peak RSS) and by the clock (wall). Each figure is the
-best of --repeat runs. Then one long poem streamed to three clients, and the
+(user + sys CPU, peak RSS) and by the clock (wall). Each figure is the best of
+--repeat runs. Then one long poem streamed to three clients, and the
 server side: fastpoetry and a Twisted server of the same shape, each under the
 floor client's load. Everything goes to 127.0.0.1 and nowhere else.
 
@@ -12,6 +12,7 @@ Run it through bench/run; `bench/run --help` lists the options.
 
 import argparse
 import datetime
+import importlib.util
 import os
 import platform
 import re
@@ -24,6 +25,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 POEM = ROOT / "poetry" / "ecstasy.txt"
@@ -41,10 +43,7 @@ class Client:
     name: str
     what: str  # one line for the table's legend
     keeps_poem: bool  # memory per connection then excludes the poem bytes it keeps
-    argv: callable  # (bin_dir, port, n) -> command line
-
-    def command(self, bin_dir, port, n):
-        return self.argv(bin_dir, port, n)
+    command: Callable  # (bin_dir, port, n) -> its command line
 
 
 def addresses(port, n):
@@ -62,7 +61,7 @@ CLIENTS = [
            lambda b, p, n: [b / "protocol-get-poetry", "-q", *addresses(p, n)]),
     Client("ex1", "ex1-timeout -q --timeout 60: a delayed call per connection", True,
            lambda b, p, n: [b / "ex1-timeout", "-q", "--timeout", "60", *addresses(p, n)]),
-    Client("Twisted", f"bench/twisted_get_poetry.py: client 2.0's shape on Twisted", True,
+    Client("Twisted", "bench/twisted_get_poetry.py: client 2.0's shape on Twisted", True,
            lambda b, p, n: [PYTHON, ROOT / "bench" / "twisted_get_poetry.py", "-q",
                             *addresses(p, n)]),
 ]
@@ -299,18 +298,14 @@ def measure_stream(bin_dir, repeat, mib):
     return results
 
 
-@dataclass
-class ServerRun:
-    cpu: float
-    rss_kib: int
-    failed: int
-    problem: str
-
-
 def measure_servers(bin_dir, n, repeat):
-    """results[server name] = list of ServerRun, each a fresh server under n downloads."""
+    """results[server name] = Best: the server's CPU and peak RSS under n downloads.
+
+    Each run starts a fresh server, so its peak RSS is this load's; its CPU is read
+    before and after the load, so start-up (Python importing Twisted) is left out.
+    """
     size = POEM.stat().st_size
-    results = {name: [] for name, _ in SERVERS}
+    results = {name: Best() for name, _ in SERVERS}
     for r in range(1, repeat + 1):
         figures = []
         for name, argv in SERVERS:
@@ -318,10 +313,10 @@ def measure_servers(bin_dir, n, repeat):
                 before = server.cpu_seconds()
                 load = measure([bin_dir / "bench-floor", HOST, str(server.port), str(n)], n,
                                time_limit(n), n * size)
-                cpu = server.cpu_seconds() - before
-                results[name].append(ServerRun(cpu, server.peak_rss_kib(), load.failed,
-                                               load.problem))
-                figures.append(f"{name} {cpu:.2f}")
+                load.cpu = server.cpu_seconds() - before
+                load.rss_kib = server.peak_rss_kib()
+                results[name].runs.append(load)
+                figures.append(f"{name} {load.cpu:.2f}")
         progress(f"  repeat {r}/{repeat}, {n} downloads: server CPU s " + ", ".join(figures))
     return results
 
@@ -376,7 +371,7 @@ def stream_table(results, repeat, mib):
 
 
 def server_table(results, n, repeat):
-    base = min(r.cpu for r in results["fastpoetry"])
+    base = results["fastpoetry"].cpu
     lines = [
         f"**The server side**: one server, {n:,} downloads at once by `bench-floor`; "
         f"the server's CPU during the load, best of {repeat}:",
@@ -384,11 +379,9 @@ def server_table(results, n, repeat):
         "| server | failed | CPU s | CPU µs/poem | peak RSS MiB | × fastpoetry |",
         "|---|---|---|---|---|---|",
     ]
-    for name, runs in results.items():
-        cpu = min(r.cpu for r in runs)
-        lines.append(f"| {name} | {sum(r.failed for r in runs)} | {cpu:.2f} "
-                     f"| {cpu / n * 1e6:.1f} | {min(r.rss_kib for r in runs) / KIB:.1f} "
-                     f"| {ratio(cpu, base)} |")
+    for name, best in results.items():
+        lines.append(f"| {name} | {best.failed} | {best.cpu:.2f} | {best.cpu / n * 1e6:.1f} "
+                     f"| {best.rss_kib / KIB:.1f} | {ratio(best.cpu, base)} |")
     return lines
 
 
@@ -396,8 +389,9 @@ LEGEND = [
     "CPU is user + sys of the client process. CPU µs/poem and KiB/conn subtract a "
     "1-poem run of the same program, so start-up (Python importing Twisted) is not "
     "counted per poem; KiB/conn also leaves out the poem bytes a client keeps (floors keep "
-    "none). The × columns compare CPU µs/poem. The machine is shared: compare ratios within "
-    "one run, not absolute times across runs.",
+    "none). The × columns compare CPU µs/poem. The stream's floor row is as fast as "
+    "fastpoetry itself sends. The machine is shared: compare ratios within one run, not "
+    "absolute times across runs.",
     "",
     *(f"- {c.name}: {c.what}" for c in CLIENTS),
 ]
@@ -496,11 +490,9 @@ def main(argv):
     if missing:
         raise BenchError(f"not built in {bin_dir}: {' '.join(missing)} (run bench/run "
                          "without --no-build, or cmake --build --preset default)")
-    try:
-        import twisted  # noqa: F401  (only checked here; the scripts import it)
-    except ImportError:
+    if importlib.util.find_spec("twisted") is None:
         raise BenchError(f"{PYTHON} cannot import Twisted: install Debian's python3-twisted "
-                         "(bench/run without --no-build does)") from None
+                         "(bench/run without --no-build does)")
     largest = max(args.counts)
     raise_file_limit(largest + 100)
     facts = machine_facts()
@@ -523,7 +515,7 @@ def main(argv):
 
     problems = [p for c in clients.values() for best in c.values() for p in best.problems]
     problems += [p for best in stream.values() for p in best.problems]
-    problems += [r.problem for runs in servers.values() for r in runs if r.problem]
+    problems += [p for best in servers.values() for p in best.problems]
     for problem in dict.fromkeys(problems):
         print(f"bench/run: {problem}", file=sys.stderr)
 
