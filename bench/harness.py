@@ -145,11 +145,15 @@ def measure(argv, expected_poems, time_limit, expected_bytes=None):
         pidfd = os.pidfd_open(process.pid)
         try:
             ready, _, _ = select.select([pidfd], [], [], time_limit)
-            if not ready:
-                os.killpg(process.pid, signal.SIGKILL)
-            _, status, usage = os.wait4(process.pid, 0)
+        except BaseException:  # Ctrl-C or SIGTERM: take the program down with us
+            os.killpg(process.pid, signal.SIGKILL)
+            os.wait4(process.pid, 0)
+            raise
         finally:
             os.close(pidfd)
+        if not ready:
+            os.killpg(process.pid, signal.SIGKILL)
+        _, status, usage = os.wait4(process.pid, 0)
         wall = time.monotonic() - start
         process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
         out.seek(0)
@@ -530,7 +534,12 @@ def main(argv):
     return 1 if problems else 0
 
 
+def stop_on_sigterm(signum, frame):
+    raise SystemExit(128 + signum)  # unwinds, so every server started is stopped
+
+
 if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, stop_on_sigterm)
     try:
         sys.exit(main(sys.argv[1:]))
     except BenchError as error:
