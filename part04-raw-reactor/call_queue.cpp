@@ -1,105 +1,118 @@
-// CallQueue: pending delayed calls, run earliest first.
+// CallQueue: pending delayed calls in a binary heap, earliest first.
 #include "part04-raw-reactor/call_queue.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <utility>
 
 namespace poetry::reactor {
 
-CallQueue::CallQueue(std::function<Seconds()> now, std::function<void()> changed)
-    : now_(std::move(now)), changed_(std::move(changed)) {}
+namespace {
+
+// The heap's order: std::push_heap keeps the *greatest* element at the front, so
+// "greater" here means "due later" and the earliest call comes out first.
+struct DueLater {
+    template <typename Entry>
+    bool operator()(const Entry& a, const Entry& b) const {
+        return a.when != b.when ? a.when > b.when : a.sequence > b.sequence;
+    }
+};
+
+}  // namespace
+
+CallQueue::CallQueue(const ReactorTime& clock, std::function<void(Seconds)> scheduled)
+    : clock_(clock), scheduled_(std::move(scheduled)) {}
 
 std::shared_ptr<DelayedCall> CallQueue::schedule(Seconds delay, std::function<void()> fn) {
-    std::weak_ptr<CallQueue> self = weak_from_this();
-    DelayedCall::Hooks hooks{
-        [self]() {
-            auto queue = self.lock();
-            return queue ? queue->now_() : Seconds(0);
-        },
-        [self](DelayedCall& call) {
-            if (auto queue = self.lock()) {
-                queue->remove(call);
-                queue->notify();
-            }
-        },
-        [self](DelayedCall&) {
-            if (auto queue = self.lock()) {
-                queue->notify();
-            }
-        },
-    };
-    auto call = std::make_shared<DelayedCall>(now_() + delay, std::move(fn), std::move(hooks));
-    entries_.push_back({call, nextSequence_++});
-    notify();
+    auto call =
+        std::make_shared<DelayedCall>(clock_.seconds() + delay, std::move(fn), weak_from_this());
+    push(call);
     return call;
 }
 
-std::vector<std::shared_ptr<DelayedCall>> CallQueue::pending() const {
-    std::vector<Entry> sorted = entries_;
-    std::stable_sort(sorted.begin(), sorted.end(), [](const Entry& a, const Entry& b) {
-        return a.call->getTime() < b.call->getTime();
-    });
-    std::vector<std::shared_ptr<DelayedCall>> result;
-    for (const auto& entry : sorted) {
-        result.push_back(entry.call);
+// A call's current entry is the one with its sequence number; any older one is stale.
+void CallQueue::push(const std::shared_ptr<DelayedCall>& call) {
+    call->sequence_ = nextSequence_++;
+    heap_.push_back({call->when_, call->sequence_, call});
+    std::push_heap(heap_.begin(), heap_.end(), DueLater{});
+    if (scheduled_) {
+        scheduled_(call->when_);
     }
-    return result;
+}
+
+bool CallQueue::stale(const Entry& entry) {
+    return !entry.call->active() || entry.call->sequence_ != entry.sequence;
+}
+
+// Called by DelayedCall::cancel(): its entry is stale now.
+void CallQueue::cancelled() {
+    ++staleEntries_;
+    dropStale();
+}
+
+// Called by DelayedCall::reset() and delay(): a fresh entry for the new time; the
+// old one is stale.
+void CallQueue::rescheduled(DelayedCall& call) {
+    ++staleEntries_;
+    push(call.shared_from_this());
+    dropStale();
+}
+
+// Keeps the front entry live, so nextTime() is right, and the heap mostly live.
+void CallQueue::dropStale() {
+    if (staleEntries_ > 64 && staleEntries_ > heap_.size() / 2) {
+        std::erase_if(heap_, stale);
+        std::make_heap(heap_.begin(), heap_.end(), DueLater{});
+        staleEntries_ = 0;
+    }
+    while (!heap_.empty() && stale(heap_.front())) {
+        std::pop_heap(heap_.begin(), heap_.end(), DueLater{});
+        heap_.pop_back();
+        --staleEntries_;
+    }
+}
+
+std::vector<std::shared_ptr<DelayedCall>> CallQueue::pending() const {
+    std::vector<Entry> live;
+    std::copy_if(heap_.begin(), heap_.end(), std::back_inserter(live),
+                 [](const Entry& entry) { return !stale(entry); });
+    std::sort(live.begin(), live.end(),
+              [](const Entry& a, const Entry& b) { return DueLater{}(b, a); });
+    std::vector<std::shared_ptr<DelayedCall>> calls;
+    for (const auto& entry : live) {
+        calls.push_back(entry.call);
+    }
+    return calls;
 }
 
 std::optional<Seconds> CallQueue::nextTime() const {
-    std::optional<Seconds> earliest;
-    for (const auto& entry : entries_) {
-        if (!earliest || entry.call->getTime() < *earliest) {
-            earliest = entry.call->getTime();
-        }
+    if (heap_.empty()) {
+        return std::nullopt;
     }
-    return earliest;
+    return heap_.front().when;
 }
 
-void CallQueue::runDue(Seconds now, bool includeNew,
-                       const std::function<void(const std::string&)>& onError) {
-    const std::uint64_t limit = nextSequence_;
+void CallQueue::runDue(Seconds now, bool includeNew, const std::function<void()>& onError) {
+    // Entries made from here on have a sequence of at least `limit`. They sort after
+    // every call already due (they are due at `now` or later, and scheduled later).
+    const std::uint64_t limit = includeNew ? UINT64_MAX : nextSequence_;
     for (;;) {
-        // The earliest due entry, ties broken by scheduling order. A linear scan per
-        // call is the simplest thing that works; even 10,000 pending connect timeouts
-        // (one per connectTCP) measured fine (bench/RESULTS.md). A heap would scale better.
-        auto best = entries_.end();
-        for (auto it = entries_.begin(); it != entries_.end(); ++it) {
-            if (it->call->getTime() > now || (!includeNew && it->sequence >= limit)) {
-                continue;
-            }
-            if (best == entries_.end() || it->call->getTime() < best->call->getTime() ||
-                (it->call->getTime() == best->call->getTime() && it->sequence < best->sequence)) {
-                best = it;
-            }
+        dropStale();
+        if (heap_.empty() || heap_.front().when > now || heap_.front().sequence >= limit) {
+            return;
         }
-        if (best == entries_.end()) {
-            break;
-        }
-        auto call = best->call;
-        entries_.erase(best);
+        std::pop_heap(heap_.begin(), heap_.end(), DueLater{});
+        std::shared_ptr<DelayedCall> call = std::move(heap_.back().call);
+        heap_.pop_back();
         if (!onError) {
-            call->run();
+            call->run();  // may throw, to the test that advanced the Clock
             continue;
         }
         try {
             call->run();
-        } catch (const std::exception& error) {
-            onError(error.what());
         } catch (...) {
-            onError("unknown exception");
+            onError();
         }
-    }
-    notify();
-}
-
-void CallQueue::remove(const DelayedCall& call) {
-    std::erase_if(entries_, [&](const Entry& entry) { return entry.call.get() == &call; });
-}
-
-void CallQueue::notify() {
-    if (changed_) {
-        changed_();
     }
 }
 

@@ -7,7 +7,7 @@
 
 namespace poetry::reactor {
 
-Clock::Clock() : calls_(std::make_shared<CallQueue>([this] { return now_; }, nullptr)) {}
+Clock::Clock() : calls_(std::make_shared<CallQueue>(*this, nullptr)) {}
 
 Clock::~Clock() = default;
 

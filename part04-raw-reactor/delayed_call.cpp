@@ -1,12 +1,15 @@
 // DelayedCall: the handle to one scheduled function.
 #include "part04-raw-reactor/delayed_call.hpp"
 
+#include <string>
 #include <utility>
+
+#include "part04-raw-reactor/call_queue.hpp"
 
 namespace poetry::reactor {
 
-DelayedCall::DelayedCall(Seconds when, std::function<void()> fn, Hooks hooks)
-    : when_(when), fn_(std::move(fn)), hooks_(std::move(hooks)) {}
+DelayedCall::DelayedCall(Seconds when, std::function<void()> fn, std::weak_ptr<CallQueue> queue)
+    : when_(when), fn_(std::move(fn)), queue_(std::move(queue)) {}
 
 void DelayedCall::requireActive(const char* what) const {
     if (cancelled_) {
@@ -25,31 +28,29 @@ void DelayedCall::cancel() {
     // It is destroyed at the end of this scope, after our state is consistent.
     auto fn = std::move(fn_);
     fn_ = nullptr;
-    if (hooks_.cancelled) {
-        hooks_.cancelled(*this);
+    if (auto queue = queue_.lock()) {
+        queue->cancelled();
     }
 }
 
 void DelayedCall::reset(Seconds secondsFromNow) {
     requireActive("reset");
-    when_ = (hooks_.now ? hooks_.now() : Seconds(0)) + secondsFromNow;
-    if (hooks_.rescheduled) {
-        hooks_.rescheduled(*this);
+    auto queue = queue_.lock();
+    when_ = (queue ? queue->clock_.seconds() : Seconds(0)) + secondsFromNow;
+    if (queue) {
+        queue->rescheduled(*this);
     }
 }
 
 void DelayedCall::delay(Seconds secondsLater) {
     requireActive("delay");
     when_ += secondsLater;
-    if (hooks_.rescheduled) {
-        hooks_.rescheduled(*this);
+    if (auto queue = queue_.lock()) {
+        queue->rescheduled(*this);
     }
 }
 
 void DelayedCall::run() {
-    if (!active()) {
-        return;
-    }
     // Marked called before it runs, as in Twisted: inside its own function the
     // call is no longer active(), and cancel() there throws AlreadyCalled.
     called_ = true;

@@ -3,12 +3,15 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <stdexcept>
 #include <vector>
 
 namespace poetry::reactor {
+
+class CallQueue;
 
 /// Time in seconds, as a double, like Twisted's (`2.5s` converts to it).
 using Seconds = std::chrono::duration<double>;
@@ -29,18 +32,12 @@ class AlreadyCalled : public std::logic_error {
 ///
 /// The scheduler (the Reactor, or the test Clock) creates it and runs it when its
 /// time comes; the code that scheduled it keeps the handle to cancel(), reset() or
-/// delay() it. The scheduler and the caller share ownership.
-class DelayedCall {
+/// delay() it. The scheduler and the caller share ownership; a handle that outlives
+/// its scheduler can still be cancelled.
+class DelayedCall : public std::enable_shared_from_this<DelayedCall> {
   public:
-    /// Hooks the scheduler gives each call, so one DelayedCall works for any scheduler.
-    struct Hooks {
-        std::function<Seconds()> now;                   ///< The scheduler's current time.
-        std::function<void(DelayedCall&)> cancelled;    ///< Forget this call.
-        std::function<void(DelayedCall&)> rescheduled;  ///< getTime() changed.
-    };
-
-    /// Made by a scheduler: run `fn` at time `when` of that scheduler's clock.
-    DelayedCall(Seconds when, std::function<void()> fn, Hooks hooks);
+    /// Made by a scheduler's CallQueue: run `fn` at time `when` of that scheduler's clock.
+    DelayedCall(Seconds when, std::function<void()> fn, std::weak_ptr<CallQueue> queue);
 
     /// True until the call has run or been cancelled.
     bool active() const { return !called_ && !cancelled_; }
@@ -58,15 +55,16 @@ class DelayedCall {
     /// When the call is due, on the scheduler's clock.
     Seconds getTime() const { return when_; }
 
-    /// Called by the scheduler when the call is due: marks it called, then runs it.
-    void run();
-
   private:
+    friend class CallQueue;
+
     void requireActive(const char* what) const;
+    void run();
 
     Seconds when_;
     std::function<void()> fn_;
-    Hooks hooks_;
+    std::weak_ptr<CallQueue> queue_;
+    std::uint64_t sequence_ = 0;  // of the queue's entry that is this call's current one
     bool called_ = false;
     bool cancelled_ = false;
 };

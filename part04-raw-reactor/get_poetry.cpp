@@ -53,10 +53,13 @@ class PoetrySocket : public poetry::reactor::ReadDescriptor {
   public:
     /// Connects to `address`, blocking until connected: a refused address throws,
     /// which ends the whole program (the lesson of client 1.0; part05 fixes it).
-    PoetrySocket(Reactor& reactor, asio::io_context& blocking, int task,
-                 const poetry::Address& address, bool quiet);
+    PoetrySocket(Reactor& reactor, int task, const poetry::Address& address, bool quiet);
 
-    int fileno() const override { return fd_; }
+    int fileno() override { return socket_.native_handle(); }
+    void asyncWait(asio::socket_base::wait_type type,
+                   poetry::reactor::ReadyHandler ready) override {
+        socket_.async_wait(type, std::move(ready));  // the reactor waits on our own socket
+    }
     std::optional<Reason> doRead() override;
     void connectionLost(const Reason& reason) override;
     std::string logPrefix() const override { return "poetry"; }
@@ -72,8 +75,7 @@ class PoetrySocket : public poetry::reactor::ReadDescriptor {
 
   private:
     Reactor& reactor_;
-    tcp::socket socket_;
-    int fd_ = -1;  ///< The socket's descriptor, -1 once closed.
+    tcp::socket socket_;  ///< On the reactor's io_context, so the reactor can wait on it.
     int task_;
     std::string peer_;  ///< The peer's HOST:PORT, for the task lines.
     bool quiet_;
@@ -83,14 +85,12 @@ class PoetrySocket : public poetry::reactor::ReadDescriptor {
 //! [poetry_socket]
 
 //! [connect]
-// The socket lives on an io_context of its own that never runs: we only use it
-// for Asio's blocking calls (resolve, connect, read). The reactor's own context
-// watches the file descriptor, and epoll lets a context register an fd only once.
-PoetrySocket::PoetrySocket(Reactor& reactor, asio::io_context& blocking, int task,
-                           const poetry::Address& address, bool quiet)
-    : reactor_(reactor), socket_(blocking), task_(task), quiet_(quiet) {
+// The socket is made on the reactor's io_context, which does not run yet: Asio's
+// blocking calls (resolve, connect) work without it.
+PoetrySocket::PoetrySocket(Reactor& reactor, int task, const poetry::Address& address, bool quiet)
+    : reactor_(reactor), socket_(reactor.context()), task_(task), quiet_(quiet) {
     error_code ec;
-    tcp::resolver resolver(blocking);
+    tcp::resolver resolver(reactor.context());
     auto endpoints = resolver.resolve(address.host, std::to_string(address.port),
                                       tcp::resolver::numeric_service, ec);
     tcp::endpoint peer;
@@ -103,7 +103,6 @@ PoetrySocket::PoetrySocket(Reactor& reactor, asio::io_context& blocking, int tas
     // The endpoint we connected to, not remote_endpoint(): a server that has
     // already reset the connection has no remote endpoint left to ask for.
     peer_ = poetry::formatAddress(peer.address().to_string(), peer.port());
-    fd_ = socket_.native_handle();
     // From now on no call on this socket may block: a read with nothing to read
     // returns would_block instead of waiting.
     socket_.non_blocking(true);
@@ -143,7 +142,6 @@ void PoetrySocket::connectionLost(const Reason& reason) {
     }
     error_code ignored;
     socket_.close(ignored);
-    fd_ = -1;
     reactor_.removeReader(*this);  // the reactor already did; harmless, as in the article
     for (const auto& reader : reactor_.getReaders()) {
         if (dynamic_cast<PoetrySocket*>(reader.get()) != nullptr) {
@@ -166,16 +164,14 @@ int run(int argc, char** argv) {
     const poetry::ClientOptions& options = *parsed;
 
     //! [main]
-    asio::io_context blocking;  // for the sockets' blocking connect; never run
-    Reactor reactor;
+    Reactor reactor;  // before the sockets, which live on its io_context
     auto start = poetry::Stopwatch::now();
 
     std::vector<std::shared_ptr<PoetrySocket>> sockets;
     int task = 0;
     try {
         for (const auto& address : options.addresses) {
-            auto socket =
-                std::make_shared<PoetrySocket>(reactor, blocking, ++task, address, options.quiet);
+            auto socket = std::make_shared<PoetrySocket>(reactor, ++task, address, options.quiet);
             reactor.addReader(socket);  // watch it: doRead() when readable
             sockets.push_back(socket);
         }

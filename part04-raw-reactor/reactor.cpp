@@ -1,30 +1,20 @@
 // The reactor: Twisted's vocabulary on top of one boost::asio::io_context.
 //
-// How readiness becomes doRead(): for each watched file descriptor we keep one
-// posix::stream_descriptor (one, because epoll cannot register the same fd twice,
-// and a descriptor can be both a reader and a writer) and ask Asio to
-// async_wait(wait_read) on it. When the wait completes, Asio's loop calls our
-// handler, which calls doRead() and, if the descriptor is still a reader, waits
-// again. Writers work the same way with wait_write and doWrite().
+// How readiness becomes doRead(): each descriptor owns its Asio socket, and when the
+// reactor wants to hear about it, it asks the descriptor to async_wait on that socket
+// (FileDescriptor::asyncWait), handing it a ReadyHandler. Asio's loop, io_context::run,
+// sleeps in epoll_wait; when the socket is ready it calls the handler, which calls
+// dispatch() below: dispatch calls doRead() (or doWrite()) and, if the descriptor is
+// still watched, waits again. Delayed calls share the loop through one Asio timer.
 //
-// The descriptor is not ours: we release() the stream_descriptor before destroying
-// it, so Asio never closes the fd.
+// Read it from the top: dispatch and what it calls (the article's path), then how a
+// descriptor is added and removed, then callLater and the timer, then run and stop.
 #include "part04-raw-reactor/reactor.hpp"
 
-#include <algorithm>
 #include <csignal>
-#include <cstdint>
+#include <exception>
 #include <iostream>
-#include <map>
-#include <optional>
-#include <stdexcept>
-#include <unordered_map>
 #include <utility>
-
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/posix/stream_descriptor.hpp>
-#include <boost/asio/signal_set.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include "part04-raw-reactor/call_queue.hpp"
 
@@ -35,414 +25,246 @@ using boost::system::error_code;
 
 namespace {
 
-// Reports an error that escaped a callback: one line on stderr, and the loop goes on,
-// as Twisted logs "Unhandled Error" and carries on.
-void reportUnhandled(const std::string& where, const std::string& what) {
-    std::cerr << "reactor: unhandled error in " << where << ": " << what << std::endl;
+// Readers are watched_[0], writers watched_[1]; the same in each descriptor's watch_.
+std::size_t slot(Direction direction) {
+    return direction == Direction::Read ? 0 : 1;
 }
 
 }  // namespace
 
-struct Reactor::Impl {
-    // One watched fd: its Asio descriptor, who reads it, who writes it. A wait is
-    // identified by a token; removing a reader or writer changes the token, so a
-    // wait that completes afterwards (even one already queued in this loop turn)
-    // is recognised as stale and calls nobody.
-    struct Watch {
-        int fd = -1;
-        std::unique_ptr<asio::posix::stream_descriptor> stream;
-        std::shared_ptr<ReadDescriptor> reader;
-        std::shared_ptr<WriteDescriptor> writer;
-        std::uint64_t readToken = 0;
-        std::uint64_t writeToken = 0;
-        bool readPending = false;
-        bool writePending = false;
-        std::uint64_t readOrder = 0;   // when the reader was added (getReaders() order)
-        std::uint64_t writeOrder = 0;  // when the writer was added (getWriters() order)
-    };
+// Asio calls this when a wait is over; our reference to the descriptor goes along.
+void ReadyHandler::operator()(error_code error) {
+    reactor_->dispatch(std::move(descriptor_), direction_, error);
+}
 
-    Impl()
-        : calls(std::make_shared<CallQueue>([this] { return seconds(); }, [this] { armTimer(); })) {
+//! [dispatch]
+// A wait is over: the descriptor is ready (or its socket is broken). We hold
+// `descriptor` until we return, so whatever doRead() removes or closes, the object
+// we are calling stays alive (ACE's rule for upcalls). Not inlined, so a stack
+// trace from dataReceived() shows this frame.
+[[gnu::noinline]] void Reactor::dispatch(std::shared_ptr<FileDescriptor> descriptor,
+                                         Direction direction, error_code error) {
+    FileDescriptor::Watch& watch = descriptor->watch_[slot(direction)];
+    watch.waiting = false;
+    if (!watch.watched) {
+        return;  // removed since the wait began: call nobody
     }
-
-    ~Impl() {
-        // Let go of every fd before the io_context goes, without closing any. The
-        // descriptors themselves are released last, once our tables are empty, in
-        // case one of their destructors calls back into the reactor.
-        std::vector<std::shared_ptr<FileDescriptor>> last;
-        for (auto& [fd, watch] : watches) {
-            dropStream(*watch);
-            last.push_back(std::move(watch->reader));
-            last.push_back(std::move(watch->writer));
-        }
-        watches.clear();
-        readerWatches.clear();
-        writerWatches.clear();
-        auto lastReaders = std::exchange(readers, {});
-        auto lastWriters = std::exchange(writers, {});
-    }
-
-    static Seconds seconds() {
-        return std::chrono::duration_cast<Seconds>(
-            std::chrono::steady_clock::now().time_since_epoch());
-    }
-
-    std::shared_ptr<Watch> watchFor(int fd) {
-        if (fd < 0) {
-            throw std::invalid_argument("reactor: cannot watch a descriptor whose fileno() is " +
-                                        std::to_string(fd));
-        }
-        auto it = watches.find(fd);
-        if (it != watches.end()) {
-            return it->second;
-        }
-        auto watch = std::make_shared<Watch>();
-        watch->fd = fd;
-        // Registers the fd with Asio's epoll; throws for an fd that is not open.
-        watch->stream = std::make_unique<asio::posix::stream_descriptor>(io, fd);
-        watches.emplace(fd, watch);
-        return watch;
-    }
-
-    std::shared_ptr<Watch> findReader(const ReadDescriptor& reader) const {
-        auto it = readerWatches.find(&reader);
-        return it == readerWatches.end() ? nullptr : it->second;
-    }
-
-    std::shared_ptr<Watch> findWriter(const WriteDescriptor& writer) const {
-        auto it = writerWatches.find(&writer);
-        return it == writerWatches.end() ? nullptr : it->second;
-    }
-
-    // Takes a watch's reader (writer) out of the tables; the waits are the caller's business.
-    void forgetReader(Watch& watch) {
-        readers.erase(watch.readOrder);
-        readerWatches.erase(watch.reader.get());
-        watch.reader.reset();
-    }
-
-    void forgetWriter(Watch& watch) {
-        writers.erase(watch.writeOrder);
-        writerWatches.erase(watch.writer.get());
-        watch.writer.reset();
-    }
-
-    static void dropStream(Watch& watch) {
-        if (watch.stream) {
-            error_code ignored;
-            watch.stream->cancel(ignored);
-            watch.stream->release();  // not close(): the fd belongs to the descriptor
-            watch.stream.reset();
-        }
-    }
-
-    void renewStream(Watch& watch) {
-        dropStream(watch);
-        watch.stream = std::make_unique<asio::posix::stream_descriptor>(io, watch.fd);
-    }
-
-    // Forgets a watch that nobody reads or writes any more.
-    void dropIfUnused(const std::shared_ptr<Watch>& watch) {
-        if (watch->reader || watch->writer) {
-            return;
-        }
-        dropStream(*watch);
-        auto it = watches.find(watch->fd);
-        if (it != watches.end() && it->second == watch) {
-            watches.erase(it);
-        }
-    }
-
-    //! [arm_read]
-    void armRead(const std::shared_ptr<Watch>& watch) {
-        if (watch->readPending || !watch->reader || !watch->stream) {
-            return;
-        }
-        watch->readPending = true;
-        std::uint64_t token = ++watch->readToken;
-        watch->stream->async_wait(asio::posix::stream_descriptor::wait_read,
-                                  [this, watch, token](error_code ec) {
-                                      if (watch->readToken == token) {
-                                          watch->readPending = false;
-                                          onReady(watch, ec, true);
-                                      }
-                                  });
-    }
-
-    //! [arm_read]
-
-    void armWrite(const std::shared_ptr<Watch>& watch) {
-        if (watch->writePending || !watch->writer || !watch->stream) {
-            return;
-        }
-        watch->writePending = true;
-        std::uint64_t token = ++watch->writeToken;
-        watch->stream->async_wait(asio::posix::stream_descriptor::wait_write,
-                                  [this, watch, token](error_code ec) {
-                                      if (watch->writeToken == token) {
-                                          watch->writePending = false;
-                                          onReady(watch, ec, false);
-                                      }
-                                  });
-    }
-
-    // Cancels the waits on a watch and re-arms the ones still wanted. Asio can only
-    // cancel all of a descriptor's waits at once.
-    void cancelWaits(const std::shared_ptr<Watch>& watch) {
-        if (!watch->stream) {
-            return;
-        }
-        ++watch->readToken;  // whatever completes from now on is stale
-        ++watch->writeToken;
-        watch->readPending = false;
-        watch->writePending = false;
-        error_code ignored;
-        watch->stream->cancel(ignored);
-        armRead(watch);
-        armWrite(watch);
-    }
-
-    //! [on_ready]
-    // A wait completed: the fd is readable (or writable), so call doRead() (doWrite()).
-    void onReady(const std::shared_ptr<Watch>& watch, error_code ec, bool forRead) {
-        // Local copies keep the descriptor alive even if it removes itself in doRead.
-        std::shared_ptr<FileDescriptor> descriptor;
-        if (forRead) {
-            descriptor = watch->reader;
-        } else {
-            descriptor = watch->writer;
-        }
-        if (!descriptor) {
-            return;
-        }
-        if (ec == asio::error::operation_aborted) {
-            forRead ? armRead(watch) : armWrite(watch);
-            return;
-        }
-        std::optional<Reason> why;
-        if (ec) {
-            why = Reason::fromErrorCode(ec);  // the fd itself is broken
-        } else {
-            try {
-                why = forRead ? watch->reader->doRead() : watch->writer->doWrite();
-            } catch (const std::exception& error) {
-                why = Reason(ReasonKind::ConnectionLost, error.what());
-            } catch (...) {
-                why = Reason(ReasonKind::ConnectionLost, "unknown exception");
-            }
-        }
-        if (why) {
-            disconnect(descriptor, *why);
-            return;
-        }
-        forRead ? armRead(watch) : armWrite(watch);
-    }
-
-    //! [on_ready]
-
-    //! [disconnect]
-    // The descriptor's connection ended: stop watching it both ways, then tell it, once.
-    void disconnect(const std::shared_ptr<FileDescriptor>& descriptor, const Reason& why) {
-        if (auto* reader = dynamic_cast<ReadDescriptor*>(descriptor.get())) {
-            removeReader(*reader);
-        }
-        if (auto* writer = dynamic_cast<WriteDescriptor*>(descriptor.get())) {
-            removeWriter(*writer);
-        }
+    std::optional<Reason> why;
+    if (error == asio::error::operation_aborted) {
+        // The descriptor closed its socket under the wait, yet is still watched:
+        // wait again below (on a closed socket that fails at once, and ends it).
+    } else if (error) {
+        why = Reason::fromErrorCode(error);  // the socket itself is broken
+    } else {
         try {
-            descriptor->connectionLost(why);
-        } catch (const std::exception& error) {
-            reportUnhandled("connectionLost of " + descriptor->logPrefix(), error.what());
+            why = direction == Direction::Read
+                      ? dynamic_cast<ReadDescriptor&>(*descriptor).doRead()
+                      : dynamic_cast<WriteDescriptor&>(*descriptor).doWrite();
         } catch (...) {
-            reportUnhandled("connectionLost of " + descriptor->logPrefix(), "unknown exception");
+            why = Reason(ReasonKind::ConnectionLost, logError(descriptor->logPrefix()));
         }
     }
-
-    //! [disconnect]
-
-    void addReader(std::shared_ptr<ReadDescriptor> reader) {
-        if (!reader || findReader(*reader)) {
-            return;
-        }
-        auto watch = watchFor(reader->fileno());
-        if (watch->reader) {
-            // Another object still reads this fd number: most likely its socket was
-            // closed without being removed and the number reused. The newcomer
-            // replaces it, on a fresh registration with Asio.
-            forgetReader(*watch);
-            renewStream(*watch);
-        }
-        watch->readOrder = ++registrations;
-        readers.emplace(watch->readOrder, reader);
-        readerWatches.emplace(reader.get(), watch);
-        watch->reader = std::move(reader);
-        cancelWaits(watch);
+    if (why) {
+        disconnect(*descriptor, *why);
+    } else if (watch.watched) {
+        wait(descriptor, direction);  // still wanted: wait for the next time
     }
+}
+//! [dispatch]
 
-    void removeReader(ReadDescriptor& reader) {
-        auto watch = findReader(reader);
-        if (!watch) {
-            return;
-        }
-        forgetReader(*watch);
-        cancelWaits(watch);
-        dropIfUnused(watch);
+//! [disconnect]
+// The descriptor's connection ended: stop watching it both ways, then tell it, once.
+void Reactor::disconnect(FileDescriptor& descriptor, const Reason& why) {
+    remove(descriptor, Direction::Read);
+    remove(descriptor, Direction::Write);
+    try {
+        descriptor.connectionLost(why);
+    } catch (...) {
+        logError("connectionLost of " + descriptor.logPrefix());
     }
+}
+//! [disconnect]
 
-    void addWriter(std::shared_ptr<WriteDescriptor> writer) {
-        if (!writer || findWriter(*writer)) {
-            return;
-        }
-        auto watch = watchFor(writer->fileno());
-        if (watch->writer) {
-            forgetWriter(*watch);  // as in addReader()
-            renewStream(*watch);
-        }
-        watch->writeOrder = ++registrations;
-        writers.emplace(watch->writeOrder, writer);
-        writerWatches.emplace(writer.get(), watch);
-        watch->writer = std::move(writer);
-        cancelWaits(watch);
+//! [add]
+// Twisted's _add, written once for both directions: the descriptor joins this
+// direction's list (the reactor's reference to it), and we wait for it.
+void Reactor::add(std::shared_ptr<FileDescriptor> descriptor, Direction direction) {
+    FileDescriptor::Watch& watch = descriptor->watch_[slot(direction)];
+    if (watch.watched) {
+        return;
     }
-
-    void removeWriter(WriteDescriptor& writer) {
-        auto watch = findWriter(writer);
-        if (!watch) {
-            return;
-        }
-        forgetWriter(*watch);
-        cancelWaits(watch);
-        dropIfUnused(watch);
+    if (descriptor->fileno() < 0) {
+        throw std::invalid_argument("reactor: cannot watch " + descriptor->logPrefix() +
+                                    ": it has no open socket");
     }
+    auto& list = watched_[slot(direction)];
+    watch.place = list.insert(list.end(), descriptor);
+    watch.watched = true;
+    wait(descriptor, direction);
+}
 
-    // One Asio timer for the earliest delayed call.
-    void armTimer() {
-        auto next = calls->nextTime();
-        std::uint64_t token = ++timerToken;
-        if (!next) {
-            timer.cancel();
-            return;
-        }
-        timer.expires_at(std::chrono::steady_clock::time_point(
-            std::chrono::duration_cast<std::chrono::steady_clock::duration>(*next)));
-        timer.async_wait([this, token](error_code ec) {
-            if (ec || token != timerToken) {
-                return;
-            }
-            calls->runDue(seconds(), false,
-                          [](const std::string& what) { reportUnhandled("delayed call", what); });
-        });
+// Asks the descriptor to wait on its socket, unless a wait is already on its way
+// (one begun before a remove and an add in the same turn serves the new add too).
+void Reactor::wait(const std::shared_ptr<FileDescriptor>& descriptor, Direction direction) {
+    FileDescriptor::Watch& watch = descriptor->watch_[slot(direction)];
+    if (watch.waiting) {
+        return;
     }
+    watch.waiting = true;
+    descriptor->asyncWait(
+        direction == Direction::Read ? asio::socket_base::wait_read : asio::socket_base::wait_write,
+        ReadyHandler(*this, descriptor, direction));
+}
 
-    asio::io_context io;
-    asio::steady_timer timer{io};
-    std::uint64_t timerToken = 0;
-    std::shared_ptr<CallQueue> calls;
-    std::unordered_map<int, std::shared_ptr<Watch>> watches;
-    // Readers and writers by when they were added, and the watch each one is on.
-    std::uint64_t registrations = 0;
-    std::map<std::uint64_t, std::shared_ptr<ReadDescriptor>> readers;
-    std::map<std::uint64_t, std::shared_ptr<WriteDescriptor>> writers;
-    std::unordered_map<const ReadDescriptor*, std::shared_ptr<Watch>> readerWatches;
-    std::unordered_map<const WriteDescriptor*, std::shared_ptr<Watch>> writerWatches;
-    bool running = false;
-    bool stopping = false;
-    std::unique_ptr<asio::signal_set> signals;  // after stopOnSignals()
-};
-
-Reactor::Reactor() : impl_(std::make_unique<Impl>()) {}
-
-Reactor::~Reactor() = default;
+// Twisted's _remove: the descriptor leaves this direction's list. A pending wait is
+// not cancelled (Asio's cancel() would cancel the other direction's too): when it
+// completes, dispatch() finds the descriptor unwatched and calls nobody. Until then
+// the wait holds the descriptor, so removing never destroys one that is waited for,
+// and the one that is running is held by dispatch().
+void Reactor::remove(FileDescriptor& descriptor, Direction direction) {
+    FileDescriptor::Watch& watch = descriptor.watch_[slot(direction)];
+    if (!watch.watched) {
+        return;
+    }
+    watch.watched = false;
+    auto last = std::move(*watch.place);  // let go of it once the list is in order
+    watched_[slot(direction)].erase(watch.place);
+}
+//! [add]
 
 void Reactor::addReader(std::shared_ptr<ReadDescriptor> reader) {
-    impl_->addReader(std::move(reader));
+    add(std::move(reader), Direction::Read);
 }
 
 void Reactor::removeReader(ReadDescriptor& reader) {
-    impl_->removeReader(reader);
+    remove(reader, Direction::Read);
 }
 
 void Reactor::addWriter(std::shared_ptr<WriteDescriptor> writer) {
-    impl_->addWriter(std::move(writer));
+    add(std::move(writer), Direction::Write);
 }
 
 void Reactor::removeWriter(WriteDescriptor& writer) {
-    impl_->removeWriter(writer);
+    remove(writer, Direction::Write);
 }
 
-std::vector<std::shared_ptr<ReadDescriptor>> Reactor::getReaders() const {
-    std::vector<std::shared_ptr<ReadDescriptor>> result;
-    result.reserve(impl_->readers.size());
-    for (const auto& [order, reader] : impl_->readers) {
-        result.push_back(reader);
-    }
-    return result;
+const std::list<std::shared_ptr<FileDescriptor>>& Reactor::getReaders() const {
+    return watched_[slot(Direction::Read)];
 }
 
-std::vector<std::shared_ptr<WriteDescriptor>> Reactor::getWriters() const {
-    std::vector<std::shared_ptr<WriteDescriptor>> result;
-    result.reserve(impl_->writers.size());
-    for (const auto& [order, writer] : impl_->writers) {
-        result.push_back(writer);
+const std::list<std::shared_ptr<FileDescriptor>>& Reactor::getWriters() const {
+    return watched_[slot(Direction::Write)];
+}
+
+//! [callLater]
+// Delayed calls wait in a heap (CallQueue); one Asio timer is set for the earliest.
+std::shared_ptr<DelayedCall> Reactor::callLater(Seconds delay, std::function<void()> fn) {
+    return calls_->schedule(delay, std::move(fn));  // calls wakeUpBy(its due time)
+}
+
+// Makes sure the timer fires by `when`. It is moved only when a call falls due
+// before it; one that fires early (its call was cancelled) finds nothing due and
+// is set again, for the next call.
+void Reactor::wakeUpBy(Seconds when) {
+    if (timerDue_ && *timerDue_ <= when) {
+        return;
     }
-    return result;
+    timerDue_ = when;
+    using Clock = std::chrono::steady_clock;
+    timer_.expires_at(Clock::time_point(std::chrono::duration_cast<Clock::duration>(when)));
+    timer_.async_wait([this](error_code error) {
+        if (!error) {  // operation_aborted: it was moved, and that wait will come
+            timerFired();
+        }
+    });
+}
+
+void Reactor::timerFired() {
+    timerDue_.reset();
+    calls_->runDue(seconds(), false, [] { logError("a delayed call"); });
+    if (auto next = calls_->nextTime()) {
+        wakeUpBy(*next);
+    }
+}
+//! [callLater]
+
+Reactor::Reactor()
+    : calls_(std::make_shared<CallQueue>(*this, [this](Seconds when) { wakeUpBy(when); })) {}
+
+Reactor::~Reactor() {
+    // The descriptors go first, while the io_context their sockets live on is still
+    // here. (A pending wait's reference goes with the io_context, last.)
+    for (Direction direction : {Direction::Read, Direction::Write}) {
+        while (!watched_[slot(direction)].empty()) {
+            remove(*watched_[slot(direction)].front(), direction);
+        }
+    }
 }
 
 Seconds Reactor::seconds() const {
-    return Impl::seconds();
-}
-
-std::shared_ptr<DelayedCall> Reactor::callLater(Seconds delay, std::function<void()> fn) {
-    return impl_->calls->schedule(delay, std::move(fn));
+    return std::chrono::duration_cast<Seconds>(std::chrono::steady_clock::now().time_since_epoch());
 }
 
 std::vector<std::shared_ptr<DelayedCall>> Reactor::getDelayedCalls() const {
-    return impl_->calls->pending();
+    return calls_->pending();
+}
+
+void Reactor::resolve(const std::string& host, std::uint16_t port, Resolved done) {
+    auto resolver = std::make_shared<asio::ip::tcp::resolver>(io_);  // lives until the answer
+    resolver->async_resolve(host, std::to_string(port), asio::ip::tcp::resolver::numeric_service,
+                            [resolver, host, done = std::move(done)](
+                                error_code error, asio::ip::tcp::resolver::results_type results) {
+                                std::vector<asio::ip::tcp::endpoint> addresses;
+                                for (const auto& entry : results) {
+                                    addresses.push_back(entry.endpoint());
+                                }
+                                try {
+                                    done(error, std::move(addresses));
+                                } catch (...) {
+                                    logError("the callback of resolve(" + host + ")");
+                                }
+                            });
 }
 
 void Reactor::run() {
-    if (impl_->running) {
+    if (running_) {
         throw std::logic_error("reactor: run() called while the reactor is already running");
     }
-    impl_->running = true;
-    impl_->stopping = false;
+    running_ = true;
+    stopping_ = false;
     struct Reset {
-        Impl& impl;
-        ~Reset() {
-            impl.running = false;
-            impl.stopping = false;
-        }
-    } reset{*impl_};
+        Reactor& reactor;
+        ~Reset() { reactor.running_ = reactor.stopping_ = false; }
+    } reset{*this};
     // The work guard keeps run() blocking even with nothing to watch: only stop() ends it.
-    auto guard = asio::make_work_guard(impl_->io);
-    impl_->io.restart();
-    impl_->io.run();
+    auto guard = asio::make_work_guard(io_);
+    io_.restart();
+    io_.run();
 }
 
 void Reactor::stop() {
-    if (!impl_->running || impl_->stopping) {
+    if (!running_ || stopping_) {
         throw ReactorNotRunning("reactor: stop() called on a reactor that is not running");
     }
-    impl_->stopping = true;
-    impl_->io.stop();  // run() returns as soon as the current handler is done
+    stopping_ = true;
+    io_.stop();  // run() returns as soon as the current handler is done
 }
 
 bool Reactor::running() const {
-    return impl_->running && !impl_->stopping;
+    return running_ && !stopping_;
 }
 
 void Reactor::stopOnSignals() {
-    if (impl_->signals) {
-        return;
+    if (!signals_) {
+        signals_.emplace(io_, SIGINT, SIGTERM);
+        waitForSignal();
     }
-    impl_->signals = std::make_unique<asio::signal_set>(impl_->io, SIGINT, SIGTERM);
-    waitForSignal();
 }
 
 // Waits for the next signal; each one stops the reactor if it runs, and the wait
 // starts again, so a reactor that runs again can be stopped again.
 void Reactor::waitForSignal() {
-    impl_->signals->async_wait([this](const error_code& error, int) {
+    signals_->async_wait([this](const error_code& error, int) {
         if (error) {
             return;  // the reactor is going away
         }
@@ -454,7 +276,19 @@ void Reactor::waitForSignal() {
 }
 
 boost::asio::io_context& Reactor::context() {
-    return impl_->io;
+    return io_;
+}
+
+std::string logError(std::string_view where) {
+    std::string what = "unknown exception";
+    try {
+        throw;  // the exception being handled, to learn what it is
+    } catch (const std::exception& error) {
+        what = error.what();
+    } catch (...) {
+    }
+    std::cerr << "Unhandled error in " << where << ": " << what << std::endl;
+    return what;
 }
 
 }  // namespace poetry::reactor

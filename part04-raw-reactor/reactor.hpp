@@ -2,35 +2,52 @@
 /// \brief The reactor: one event loop that calls your code when something happens.
 #pragma once
 
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <list>
 #include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "part04-raw-reactor/delayed_call.hpp"
 #include "part04-raw-reactor/descriptor.hpp"
 
 namespace poetry::reactor {
 
+class CallQueue;
+
 /// The reactor (Twisted's `reactor`), a facade over one `boost::asio::io_context`.
 ///
 /// A program makes one, registers descriptors with addReader()/addWriter() and
 /// timers with callLater(), then calls run(), which blocks and turns readiness
 /// into doRead()/doWrite() calls and due timers into their functions, until some
-/// callback calls stop(). The waiting itself is Asio's (epoll on Linux): the
-/// reactor asks Asio to wait for readiness of each descriptor it watches.
+/// callback calls stop(). The waiting itself is Asio's (epoll on Linux): each
+/// descriptor waits on its own Asio socket, made on context(), when the reactor asks.
 ///
 /// Ownership: while a descriptor is registered the reactor holds a shared_ptr to
-/// it, as Twisted's reactor holds a reference, so a descriptor lives at least
-/// until it is removed. Adding and removing descriptors, and scheduling or
+/// it, as Twisted's reactor holds a reference, and each wait on it and each call
+/// into it holds another (ACE's rule for upcalls). So removeReader()/removeWriter()
+/// are safe from anywhere, a timer included: they never destroy an object that is
+/// running or still waited for. Adding and removing descriptors, and scheduling or
 /// cancelling calls, are all safe from inside any callback.
 class Reactor : public ReactorTime {
   public:
     /// Made once by a program's `main` (or by a test), before anything is added.
     Reactor();
 
-    /// Lets go of every descriptor it still watches, without closing any fd, and
-    /// drops the pending delayed calls (handles kept elsewhere stay safe to cancel).
+    /// Lets go of the descriptors it still watches (it never closes a socket) and
+    /// of the pending delayed calls (handles kept elsewhere stay safe to cancel).
+    /// Descriptors made on context() must be gone by the time it ends: declare the
+    /// reactor before them.
     ~Reactor() override;
 
     Reactor(const Reactor&) = delete;             ///< One loop, one owner: not copyable.
@@ -38,41 +55,33 @@ class Reactor : public ReactorTime {
 
     /// Starts calling `reader->doRead()` whenever its fileno() is readable.
     /// Adding one that is already a reader does nothing; a fileno() below 0 throws
-    /// std::invalid_argument.
-    ///
-    /// Called by whoever has a connected socket to watch: client 1.0's `main`,
-    /// part05's transports. Two things to know: Asio's wait puts the fd in
-    /// non-blocking mode (Twisted expects that of every descriptor anyway), and the
-    /// descriptor must be removed before its fd is closed, as in Twisted. The fd
-    /// must not also be open as an Asio socket on context(): epoll registers an fd
-    /// once per loop.
+    /// std::invalid_argument. Called by whoever has a connected socket to watch:
+    /// client 1.0's `main`, part05's transports and ports. The descriptor's socket
+    /// should be non-blocking, as Twisted expects of every descriptor.
     void addReader(std::shared_ptr<ReadDescriptor> reader);
 
     /// Stops watching `reader` for reading; no doRead() call follows this one, even
-    /// if the fd was already readable in this turn of the loop. Removing one that is
-    /// not a reader does nothing. Called by the descriptor's owner (also from inside
-    /// its own doRead()), and by the reactor itself before connectionLost().
-    /// The reactor lets go of its shared_ptr here: a descriptor that removes itself
-    /// from anywhere but its own doRead()/doWrite() (a timer, say) must hold a
-    /// shared_ptr to itself first, or this call may destroy it before it returns.
+    /// if the socket was already readable in this turn of the loop. Removing one that
+    /// is not a reader does nothing. Called by the descriptor's owner (also from inside
+    /// its own doRead(), or from a timer), and by the reactor before connectionLost().
     void removeReader(ReadDescriptor& reader);
 
     /// Starts calling `writer->doWrite()` whenever its fileno() is writable.
     /// Called by part05's transports when they have data queued; the same rules as
-    /// addReader(). A descriptor can be reader and writer of one fd at once.
+    /// addReader(). A descriptor can be reader and writer of one socket at once.
     void addWriter(std::shared_ptr<WriteDescriptor> writer);
 
     /// Stops watching `writer` for writing; no doWrite() call follows. Called by a
     /// transport whose queue ran dry, and by the reactor before connectionLost().
-    /// The same warning as removeReader(): the reactor's reference may be the last.
     void removeWriter(WriteDescriptor& writer);
 
-    /// The current readers, in the order they were added. Client 1.0's
+    /// The current readers, in the order they were added: the reactor's own list, to
+    /// read, not to keep (it changes as descriptors come and go). Client 1.0's
     /// connectionLost() looks here for poetry sockets still at work.
-    std::vector<std::shared_ptr<ReadDescriptor>> getReaders() const;
+    const std::list<std::shared_ptr<FileDescriptor>>& getReaders() const;
 
     /// The current writers, in the order they were added (for tests and checks).
-    std::vector<std::shared_ptr<WriteDescriptor>> getWriters() const;
+    const std::list<std::shared_ptr<FileDescriptor>>& getWriters() const;
 
     /// Seconds on a monotonic clock (not the wall clock). Read by DelayedCall::reset()
     /// and by code that measures time on the reactor's clock.
@@ -80,13 +89,23 @@ class Reactor : public ReactorTime {
 
     /// Runs `fn` once, `delay` from now, from inside run(). Calls due at the same
     /// time run in the order they were scheduled. An exception escaping `fn` is
-    /// reported as one line on stderr and the loop goes on. Called by anyone, from
+    /// reported by logError() and the loop goes on. Called by anyone, from
     /// anywhere, before or during run().
     std::shared_ptr<DelayedCall> callLater(Seconds delay, std::function<void()> fn) override;
 
     /// Calls that are scheduled and still active(), earliest first, so a test can
     /// show that nothing was left armed.
     std::vector<std::shared_ptr<DelayedCall>> getDelayedCalls() const override;
+
+    /// What resolve() calls back with: an error, or the host's addresses.
+    using Resolved =
+        std::function<void(boost::system::error_code, std::vector<boost::asio::ip::tcp::endpoint>)>;
+
+    /// Looks up `host` (a name or an IP address) without blocking the loop, as
+    /// Twisted's `reactor.resolve` does, and calls `done` from inside run() with its
+    /// addresses for `port`, or with the error (`host_not_found`, ...). Asio's resolver
+    /// does the work on a thread of its own. Called by part05's connectTCP().
+    void resolve(const std::string& host, std::uint16_t port, Resolved done);
 
     /// Runs the loop until stop(): blocks even when nothing is registered. Called
     /// once by `main` after setting things up; it can be called again after it
@@ -109,15 +128,31 @@ class Reactor : public ReactorTime {
     /// arrives before run() stops the reactor as soon as it runs.
     void stopOnSignals();
 
-    /// The Asio context underneath, for the layers above that start Asio operations
-    /// of their own (part05's name resolution).
+    /// The Asio context underneath: descriptors make their sockets on it (client
+    /// 1.0's PoetrySocket, part05's transports and ports), so the reactor can wait on them.
     boost::asio::io_context& context();
 
   private:
+    friend class ReadyHandler;
+
+    void add(std::shared_ptr<FileDescriptor> descriptor, Direction direction);
+    void remove(FileDescriptor& descriptor, Direction direction);
+    void wait(const std::shared_ptr<FileDescriptor>& descriptor, Direction direction);
+    void dispatch(std::shared_ptr<FileDescriptor> descriptor, Direction direction,
+                  boost::system::error_code error);
+    void disconnect(FileDescriptor& descriptor, const Reason& why);
+    void wakeUpBy(Seconds when);
+    void timerFired();
     void waitForSignal();
 
-    struct Impl;
-    std::unique_ptr<Impl> impl_;
+    boost::asio::io_context io_;  // first made, last gone: everything below lives on it
+    boost::asio::steady_timer timer_{io_};
+    std::optional<Seconds> timerDue_;  // when timer_ fires, if it is set
+    std::shared_ptr<CallQueue> calls_;
+    std::array<std::list<std::shared_ptr<FileDescriptor>>, 2> watched_;  // readers, writers
+    bool running_ = false;
+    bool stopping_ = false;
+    std::optional<boost::asio::signal_set> signals_;  // after stopOnSignals()
 };
 
 /// stop() on a reactor that is not running (Twisted's `ReactorNotRunning`).
@@ -125,5 +160,12 @@ class ReactorNotRunning : public std::logic_error {
   public:
     using std::logic_error::logic_error;
 };
+
+/// Reports the exception being handled, as Twisted's `log.err` does: one line on
+/// stderr, `Unhandled error in WHERE: WHAT`, and the program goes on. Called from a
+/// catch block by whoever caught what a callback let escape: the reactor (doRead,
+/// doWrite, connectionLost, a delayed call, a resolve callback) and part05 (a
+/// factory's callback). Returns the exception's message.
+std::string logError(std::string_view where);
 
 }  // namespace poetry::reactor

@@ -1,29 +1,21 @@
 // connectTCP(): a client connection, from name resolution to a running protocol.
 //
 // The TCP transport of a client exists before it is connected, as in Twisted:
-// TcpClient is a TcpTransport with an extra first phase. It resolves the host
-// (Asio's resolver, asynchronous), opens a non-blocking socket, calls connect(),
-// which returns at once with EINPROGRESS, and registers itself with the part04
-// reactor as a writer. The socket becomes writable when the connect has finished,
-// either way: doWrite() then asks the socket (SO_ERROR) how it went, exactly like
-// Twisted's BaseClient.doConnect. Success: the factory builds the protocol and the
-// transport starts reading. Failure: doWrite() returns the reason, the reactor
-// calls connectionLost(), and that turns into the factory's clientConnectionFailed().
+// TcpClient is a TcpTransport with an extra first phase. It resolves the host with
+// reactor.resolve() (an IP address needs no lookup), opens its socket and asks Asio to
+// connect it (async_connect). That returns at once; Asio waits for the socket to turn
+// writable, asks it how the connect went (SO_ERROR), as Twisted's BaseClient.doConnect
+// does, and calls our doConnect() with the answer. Success: the factory builds the
+// protocol and the transport starts reading. Failure: the next address, if the name
+// had several, or the factory's clientConnectionFailed().
 #include "part05-protocols/connect.hpp"
 
-#include <sys/socket.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <iostream>
-#include <optional>
 #include <utility>
 #include <vector>
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/post.hpp>
 
 #include "part05-protocols/tcp.hpp"
 
@@ -37,46 +29,28 @@ using reactor::ReasonKind;
 
 namespace detail {
 
-namespace {
-
-// Runs a step that was started from Asio directly (not through the reactor), so
-// that an exception from a factory callback is reported instead of escaping run().
-template <typename F>
-void guarded(const char* where, F&& step) {
-    try {
-        step();
-    } catch (const std::exception& error) {
-        std::cerr << "connectTCP: unhandled error in " << where << ": " << error.what()
-                  << std::endl;
-    }
-}
-
-}  // namespace
-
 /// The transport of one client connection, including the phase before it is
 /// connected (Twisted's `tcp.Client`). Made by Connector::connect().
 class TcpClient : public TcpTransport {
   public:
     TcpClient(reactor::Reactor& reactor, std::shared_ptr<Connector> connector)
-        : TcpTransport(reactor, -1), connector_(std::move(connector)) {}
+        : TcpTransport(reactor, tcp::socket(reactor.context())), connector_(std::move(connector)) {}
 
     // Begins the attempt: resolve the name (unless it is an IP literal), then connect.
+    // Either way the next step runs from the reactor, never inside connectTCP().
     void start() {
         const Address destination = connector_->getDestination();
-        error_code literal;
-        auto address = asio::ip::make_address(destination.host, literal);
-        if (!literal) {
+        error_code notLiteral;
+        auto address = asio::ip::make_address(destination.host, notLiteral);
+        if (!notLiteral) {
             candidates_.emplace_back(address, destination.port);
-            asio::post(reactor_.context(),
-                       [self = self()] { guarded("connect", [&] { self->tryNextAddress(); }); });
+            reactor_.callLater(reactor::Seconds(0), [self = self()] { self->tryNextAddress(); });
             return;
         }
-        resolver_.emplace(reactor_.context());
-        resolver_->async_resolve(
-            destination.host, std::to_string(destination.port), tcp::resolver::numeric_service,
-            [self = self()](error_code error, tcp::resolver::results_type results) {
-                guarded("name resolution", [&] { self->resolved(error, results); });
-            });
+        reactor_.resolve(destination.host, destination.port,
+                         [self = self()](error_code error, std::vector<tcp::endpoint> addresses) {
+                             self->resolved(error, std::move(addresses));
+                         });
     }
 
     // Ends an attempt that has not connected yet (Twisted's failIfNotConnected):
@@ -87,35 +61,16 @@ class TcpClient : public TcpTransport {
             return;
         }
         connecting_ = false;
-        auto keepAlive = weak_from_this().lock();
-        if (resolver_) {
-            resolver_->cancel();
-        }
-        reactor_.removeReader(*this);
-        reactor_.removeWriter(*this);
-        closeSocket();
+        error_code ignored;
+        socket_.close(ignored);  // a connect in progress ends, with operation_aborted
         std::shared_ptr<Connector> connector = std::move(connector_);
         connector->connectionFailed(reason);
     }
 
-    // While connecting, writability means "the connect finished"; afterwards it
-    // means what it means for every transport.
-    std::optional<Reason> doWrite() override {
-        if (connecting_) {
-            return doConnect();
-        }
-        return TcpTransport::doWrite();
-    }
-
     //! [client_connectionLost]
-    // Called by the reactor. Before the connection is made, an end is a failure to
-    // connect; after, the protocol hears first, then the factory.
+    // Called by the reactor once the made connection has ended: the protocol hears
+    // first, then the factory.
     void connectionLost(const Reason& reason) override {
-        auto keepAlive = weak_from_this().lock();
-        if (connecting_) {
-            failOrTryNextAddress(reason);
-            return;
-        }
         std::shared_ptr<Connector> connector = std::move(connector_);
         if (!connector) {
             return;  // already reported
@@ -130,12 +85,12 @@ class TcpClient : public TcpTransport {
         return std::static_pointer_cast<TcpClient>(shared_from_this());
     }
 
-    void resolved(error_code error, const tcp::resolver::results_type& results) {
+    void resolved(error_code error, std::vector<tcp::endpoint> addresses) {
         if (!connecting_) {
             return;  // timed out or stopped meanwhile
         }
         const std::string host = connector_->getDestination().host;
-        if (error || results.empty()) {
+        if (error || addresses.empty()) {
             std::string why = error ? error.message() : "no addresses";
             failIfNotConnected(Reason(ReasonKind::DNSLookupError,
                                       "DNS lookup failed: address '" + host + "' not found: " + why,
@@ -144,11 +99,9 @@ class TcpClient : public TcpTransport {
         }
         // The name may have several addresses ("localhost": 127.0.0.1 and ::1). We
         // try them in turn, IPv4 first, until one accepts or none is left.
-        for (const auto& entry : results) {
-            candidates_.push_back(entry.endpoint());
-        }
-        std::stable_partition(candidates_.begin(), candidates_.end(),
+        std::stable_partition(addresses.begin(), addresses.end(),
                               [](const tcp::endpoint& e) { return e.address().is_v4(); });
+        candidates_ = std::move(addresses);
         tryNextAddress();
     }
 
@@ -157,8 +110,8 @@ class TcpClient : public TcpTransport {
     // A connect failed: the next address, if the name has one left; else give up.
     void failOrTryNextAddress(const Reason& reason) {
         if (connecting_ && next_ < candidates_.size()) {
-            reactor_.removeWriter(*this);
-            closeSocket();
+            error_code ignored;
+            socket_.close(ignored);
             tryNextAddress();
             return;
         }
@@ -170,64 +123,68 @@ class TcpClient : public TcpTransport {
         if (!connecting_) {
             return;
         }
-        int fd =
-            ::socket(endpoint.protocol().family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-        if (fd < 0) {
+        error_code error;
+        socket_.open(endpoint.protocol(), error);
+        if (error) {
             // Out of file descriptors, most likely: this connection fails, the others go on.
-            failIfNotConnected(
-                Reason(ReasonKind::ConnectError,
-                       std::string("Couldn't create a socket: ") + std::strerror(errno),
-                       error_code(errno, boost::system::system_category())));
+            failIfNotConnected(Reason(ReasonKind::ConnectError,
+                                      "Couldn't create a socket: " + error.message(), error));
             return;
         }
-        fd_ = fd;
-        connectingTo_ = Address{endpoint.address().to_string(), endpoint.port()};
-        if (::connect(fd, endpoint.data(), endpoint.size()) == 0 || errno == EINPROGRESS) {
-            // The answer comes later: the socket turns writable when the connect is done.
-            reactor_.addWriter(shared_from_this());
-            return;
-        }
-        failOrTryNextAddress(Reason::fromErrno(errno));  // refused at once, unreachable, ...
+        connectingTo_ = endpoint;
+        // Returns at once; Asio calls doConnect() when the connect has finished.
+        socket_.async_connect(endpoint, [self = self()](error_code result) {
+            try {
+                self->doConnect(result);
+            } catch (...) {
+                // A factory or protocol callback threw: report it, then drop the connection.
+                self->dropAfterError(reactor::logError(self->logPrefix()));
+            }
+        });
     }
     //! [connectTo]
 
     //! [doConnect]
-    std::optional<Reason> doConnect() {
-        int error = 0;
-        socklen_t length = sizeof error;
-        if (::getsockopt(fd_, SOL_SOCKET, SO_ERROR, &error, &length) != 0) {
-            error = errno;
+    // Called by Asio when the connect has finished, either way (Twisted's doConnect).
+    [[gnu::noinline]] void doConnect(error_code error) {
+        if (!connecting_) {
+            return;  // timed out or stopped meanwhile (operation_aborted)
         }
-        if (error == EINPROGRESS || error == EALREADY) {
-            return std::nullopt;  // not finished after all
-        }
-        if (error == ECONNRESET) {
+        if (error == asio::error::connection_reset) {
             // Connected, and already reset (a server that sent and dropped at
             // once): a connection that was made and lost, not a failure to connect.
             rememberError(error);
-        } else if (error != 0) {
-            return Reason::fromErrno(error);  // the reactor calls connectionLost(): a failure
+        } else if (error) {
+            failOrTryNextAddress(Reason::fromErrorCode(error));  // refused, unreachable, ...
+            return;
         }
-        reactor_.removeWriter(*this);
-        adoptSocket(fd_, connectingTo_);  // now both ends have addresses
+        adoptSocket(connectingTo_);
         std::unique_ptr<Protocol> protocol = connector_->buildProtocol(getPeer());
         connecting_ = false;
         if (!protocol) {
             // The factory refused: close at once, as Twisted does.
             startProtocol(std::make_unique<Protocol>());
             loseConnection();
-            return std::nullopt;
+            return;
         }
         startProtocol(std::move(protocol));  // addReader, then makeConnection
-        return std::nullopt;
     }
     //! [doConnect]
 
+    // What doConnect() does when a callback it made threw: before the connection was
+    // made, the attempt failed; after, the connection is lost.
+    void dropAfterError(const std::string& what) {
+        if (connecting_) {
+            failIfNotConnected(Reason(ReasonKind::ConnectError, what));
+        } else {
+            connectionLost(Reason(ReasonKind::ConnectionLost, what));
+        }
+    }
+
     std::shared_ptr<Connector> connector_;
-    std::optional<tcp::resolver> resolver_;
     std::vector<tcp::endpoint> candidates_;  // the addresses to try, in order
     std::size_t next_ = 0;                   // the next one to try
-    Address connectingTo_;                   // the one being tried
+    tcp::endpoint connectingTo_;             // the one being tried
     bool connecting_ = true;
 };
 

@@ -29,11 +29,10 @@ class NotConnectingError : public std::logic_error {
 /// (Twisted's `IConnector`). Returned by connectTCP(); passed to every
 /// ClientFactory callback, where getDestination() says which server it is about.
 ///
-/// It drives the attempt: resolves the host name with Asio's resolver, starts a
-/// non-blocking connect, and learns the outcome the way Twisted's `BaseClient`
-/// does, by registering the socket as a part04 WriteDescriptor and waiting for it
-/// to become writable. Success: the ClientFactory builds a protocol and the
-/// TcpTransport starts it. Failure or timeout: clientConnectionFailed().
+/// It drives the attempt: resolves the host name with Reactor::resolve(), then asks
+/// Asio to connect the transport's socket (`async_connect`), the non-blocking connect
+/// that Twisted's `BaseClient` makes by hand. Success: the ClientFactory builds a
+/// protocol and the TcpTransport starts it. Failure or timeout: clientConnectionFailed().
 ///
 /// Ownership: the attempt and, later, the TCP transport hold the connector (a
 /// shared_ptr), so it lives as long as its connection without the program keeping
@@ -101,8 +100,8 @@ inline constexpr reactor::Seconds kDefaultConnectTimeout{30.0};
 /// protocol that `factory` builds (Twisted's `reactor.connectTCP`).
 ///
 /// Returns at once; the work happens inside reactor.run(). `host` may be a name
-/// (resolved asynchronously with Asio's resolver on reactor.context(); its
-/// addresses are tried in turn, IPv4 first) or an IP literal (no resolution). If no connection is
+/// (resolved with reactor.resolve(), which does not block the loop; its addresses are
+/// tried in turn, IPv4 first) or an IP literal (no resolution). If no connection is
 /// made within `timeout`, or the name does not resolve, or nobody listens, the factory's
 /// clientConnectionFailed() receives TimeoutError, DNSLookupError or ConnectionRefused.
 std::shared_ptr<Connector> connectTCP(reactor::Reactor& reactor, const std::string& host,

@@ -1,22 +1,19 @@
 // listenTCP(): a listening socket is a read descriptor whose doRead() accepts.
 #include "part05-protocols/listen.hpp"
 
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 #include <iostream>
 #include <stdexcept>
+#include <utility>
 
 #include <boost/asio/ip/address.hpp>
-#include <boost/asio/ip/tcp.hpp>
 
 #include "part05-protocols/tcp.hpp"
 
 namespace poetry::protocols {
 
 namespace asio = boost::asio;
+using asio::ip::tcp;
+using boost::system::error_code;
 using reactor::Reason;
 
 namespace {
@@ -24,54 +21,61 @@ namespace {
 // How many connections one doRead() accepts at most before letting the loop go on.
 constexpr int kAcceptsPerRead = 256;
 
+// The process (or the system) is out of descriptors or memory for one more socket.
+bool outOfDescriptors(error_code error) {
+    namespace errc = boost::system::errc;
+    return error == errc::too_many_files_open || error == errc::too_many_files_open_in_system ||
+           error == errc::no_buffer_space || error == errc::not_enough_memory;
+}
+
 }  // namespace
 
-Port::Port(reactor::Reactor& reactor, ServerFactory& factory, int fd)
-    : reactor_(reactor), factory_(factory), fd_(fd), host_(socketAddress(fd, false)) {}
-
-Port::~Port() {
-    if (fd_ >= 0) {
-        ::close(fd_);
-    }
-}
+Port::Port(reactor::Reactor& reactor, ServerFactory& factory, tcp::acceptor acceptor)
+    : reactor_(reactor),
+      factory_(factory),
+      acceptor_(std::move(acceptor)),
+      host_(addressOf(acceptor_.local_endpoint())) {}
 
 //! [accept]
 std::optional<Reason> Port::doRead() {
     for (int i = 0; i < kAcceptsPerRead; ++i) {
-        asio::ip::tcp::endpoint peer;
-        socklen_t length = static_cast<socklen_t>(peer.capacity());
-        int fd = ::accept4(fd_, peer.data(), &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
-        if (fd < 0) {
-            if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
-                // Out of file descriptors: the client waits in the backlog until
-                // some connection closes. Say so once per shortage, not on every turn.
-                if (!reportedExhaustion_) {
-                    std::cerr << logPrefix() << ": cannot accept: " << std::strerror(errno)
-                              << std::endl;
-                    reportedExhaustion_ = true;
-                }
-                pauseAccepting();
+        tcp::socket socket(reactor_.context());
+        tcp::endpoint peer;
+        error_code error;
+        acceptor_.accept(socket, peer, error);
+        if (error == asio::error::would_block) {
+            return std::nullopt;  // nobody else is waiting
+        }
+        if (outOfDescriptors(error)) {
+            // The client waits in the backlog until some connection closes. Say so
+            // once per shortage, not on every turn.
+            if (!reportedExhaustion_) {
+                std::cerr << logPrefix() << ": cannot accept: " << error.message() << std::endl;
+                reportedExhaustion_ = true;
             }
-            return std::nullopt;  // EAGAIN: nobody else is waiting
+            pauseAccepting();
+            return std::nullopt;
+        }
+        if (error) {
+            return std::nullopt;  // that client is gone already; the next turn goes on
         }
         reportedExhaustion_ = false;
-        peer.resize(length);
-        accepted(fd, Address{peer.address().to_string(), peer.port()});
+        accepted(std::move(socket), peer);
     }
     return std::nullopt;
 }
 
-void Port::accepted(int fd, const Address& peer) {
-    auto transport = std::make_shared<TcpTransport>(reactor_, fd, peer);  // now owns fd
+void Port::accepted(tcp::socket socket, const tcp::endpoint& peer) {
+    auto transport = std::make_shared<TcpTransport>(reactor_, std::move(socket), peer);
     try {
         std::unique_ptr<Protocol> protocol = factory_.buildProtocol(transport->getPeer());
         if (!protocol) {
-            return;  // the factory refused; the transport closes the socket
+            return;  // the factory refused; the socket closes with the transport
         }
         transport->startProtocol(std::move(protocol));
-    } catch (const std::exception& error) {
-        // One bad connection must not stop the port: drop it, keep listening.
-        std::cerr << logPrefix() << ": error starting a connection: " << error.what() << std::endl;
+    } catch (...) {
+        // One bad connection must not stop the port: report it, drop it, keep listening.
+        reactor::logError(logPrefix() + ", starting a connection");
         transport->abortConnection();
     }
 }
@@ -81,28 +85,26 @@ void Port::accepted(int fd, const Address& peer) {
 // call doRead() again at once, and again, at full speed, until a descriptor
 // frees up. Instead, stop watching the socket for a moment, then try again.
 void Port::pauseAccepting() {
-    auto self = shared_from_this();  // the reactor's reference goes with removeReader()
     reactor_.removeReader(*this);
     // The call holds the port (the reactor no longer does); the port only points to
     // the call, weakly, so stopListening() can cancel it without a reference cycle.
-    resume_ = reactor_.callLater(kAcceptPause, [self] {
-        if (self->fd_ >= 0) {  // unless stopListening() came first
+    resume_ = reactor_.callLater(kAcceptPause, [self = shared_from_this()] {
+        if (self->acceptor_.is_open()) {  // unless stopListening() came first
             self->reactor_.addReader(self);
         }
     });
 }
 
 void Port::stopListening() {
-    if (fd_ < 0) {
+    if (!acceptor_.is_open()) {
         return;
     }
-    auto keepAlive = weak_from_this().lock();
     if (auto resume = resume_.lock(); resume && resume->active()) {
         resume->cancel();  // paused: nothing is left armed
     }
     reactor_.removeReader(*this);
-    ::close(fd_);
-    fd_ = -1;
+    error_code ignored;
+    acceptor_.close(ignored);
 }
 
 void Port::connectionLost(const Reason& reason) {
@@ -117,25 +119,31 @@ std::string Port::logPrefix() const {
 std::shared_ptr<Port> listenTCP(reactor::Reactor& reactor, std::uint16_t port,
                                 ServerFactory& factory, const std::string& interface, int backlog) {
     const std::string where = formatAddress(interface, port);
-    boost::system::error_code error;
+    error_code error;
     auto address = asio::ip::make_address(interface, error);
     if (error) {
         throw std::runtime_error("cannot listen on " + where + ": '" + interface +
                                  "' is not an IP address");
     }
-    asio::ip::tcp::endpoint endpoint(address, port);
-    int fd = ::socket(endpoint.protocol().family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        throw std::runtime_error("cannot listen on " + where + ": " + std::strerror(errno));
+    const tcp::endpoint endpoint(address, port);
+    tcp::acceptor acceptor(reactor.context());
+    acceptor.open(endpoint.protocol(), error);
+    if (!error) {
+        acceptor.set_option(tcp::acceptor::reuse_address(true), error);
     }
-    int on = 1;
-    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-    if (::bind(fd, endpoint.data(), endpoint.size()) != 0 || ::listen(fd, backlog) != 0) {
-        int saved = errno;
-        ::close(fd);
-        throw std::runtime_error("cannot listen on " + where + ": " + std::strerror(saved));
+    if (!error) {
+        acceptor.bind(endpoint, error);
     }
-    auto listening = std::make_shared<Port>(reactor, factory, fd);
+    if (!error) {
+        acceptor.listen(backlog, error);
+    }
+    if (!error) {
+        acceptor.non_blocking(true, error);
+    }
+    if (error) {
+        throw std::runtime_error("cannot listen on " + where + ": " + error.message());
+    }
+    auto listening = std::make_shared<Port>(reactor, factory, std::move(acceptor));
     reactor.addReader(listening);
     return listening;
 }

@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 
+#include <boost/asio/ip/tcp.hpp>
+
 #include "common/address.hpp"
 #include "part04-raw-reactor/descriptor.hpp"
 #include "part04-raw-reactor/reactor.hpp"
@@ -24,11 +26,10 @@ namespace poetry::protocols {
 /// reactor.run().
 class Port : public reactor::ReadDescriptor, public std::enable_shared_from_this<Port> {
   public:
-    /// Made by listenTCP() around a bound, listening, non-blocking socket `fd`.
-    Port(reactor::Reactor& reactor, ServerFactory& factory, int fd);
-
-    /// Closes the socket if it is still open.
-    ~Port() override;
+    /// Made by listenTCP() around a bound, listening, non-blocking `acceptor`,
+    /// made on reactor.context().
+    Port(reactor::Reactor& reactor, ServerFactory& factory,
+         boost::asio::ip::tcp::acceptor acceptor);
 
     Port(const Port&) = delete;
     Port& operator=(const Port&) = delete;
@@ -41,7 +42,12 @@ class Port : public reactor::ReadDescriptor, public std::enable_shared_from_this
     void stopListening();
 
     /// The listening socket.
-    int fileno() const override { return fd_; }
+    int fileno() override { return acceptor_.native_handle(); }
+
+    /// Called by the reactor: waits on the port's own acceptor.
+    void asyncWait(boost::asio::socket_base::wait_type type, reactor::ReadyHandler ready) override {
+        acceptor_.async_wait(type, std::move(ready));
+    }
 
     /// Called by the reactor when clients are waiting: accepts them (up to a batch
     /// per call, so one busy port cannot starve the rest of the loop).
@@ -54,12 +60,12 @@ class Port : public reactor::ReadDescriptor, public std::enable_shared_from_this
     std::string logPrefix() const override;
 
   private:
-    void accepted(int fd, const Address& peer);
+    void accepted(boost::asio::ip::tcp::socket socket, const boost::asio::ip::tcp::endpoint& peer);
     void pauseAccepting();
 
     reactor::Reactor& reactor_;
     ServerFactory& factory_;
-    int fd_;
+    boost::asio::ip::tcp::acceptor acceptor_;
     Address host_;
     bool reportedExhaustion_ = false;
     std::weak_ptr<reactor::DelayedCall> resume_;  // pending while accepting is paused

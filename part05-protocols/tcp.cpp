@@ -1,74 +1,50 @@
 // The TCP transport: where part05's Transport meets part04's descriptors.
 //
-// Everything here is plain non-blocking POSIX socket calls on the fd the reactor
-// watches; the waiting is the reactor's (Asio's). A read never blocks because the
-// reactor only calls doRead() when the socket is readable, and a write never
-// blocks because the socket is non-blocking: what the kernel does not take now
-// waits in queued_ for the next doWrite().
+// Everything here is Asio's synchronous socket calls on a non-blocking socket,
+// with error_code: read_some and write_some return at once, would_block when the
+// kernel has nothing for us or no room. The waiting is the reactor's. A read never
+// waits because the reactor only calls doRead() when the socket is readable, and a
+// write never waits because what the kernel does not take now waits in queued_ for
+// the next doWrite().
 #include "part05-protocols/tcp.hpp"
 
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <array>
-#include <cerrno>
-#include <cstring>
 #include <utility>
-
-#include <boost/asio/ip/tcp.hpp>
 
 namespace poetry::protocols {
 
+namespace asio = boost::asio;
+using boost::system::error_code;
 using reactor::Reason;
 using reactor::ReasonKind;
-
-namespace {
-
-bool wouldBlock(int error) {
-    return error == EAGAIN || error == EWOULDBLOCK || error == EINTR;
-}
-
-}  // namespace
 
 std::span<char> sharedReadBuffer() {
     static std::array<char, 64 * 1024> buffer;
     return buffer;
 }
 
-Address socketAddress(int fd, bool peer) {
-    boost::asio::ip::tcp::endpoint endpoint;
-    socklen_t length = static_cast<socklen_t>(endpoint.capacity());
-    int rc = peer ? ::getpeername(fd, endpoint.data(), &length)
-                  : ::getsockname(fd, endpoint.data(), &length);
-    if (rc != 0) {
-        return {};
-    }
-    endpoint.resize(length);
+Address addressOf(const asio::ip::tcp::endpoint& endpoint) {
     return Address{endpoint.address().to_string(), endpoint.port()};
 }
 
-TcpTransport::TcpTransport(reactor::Reactor& reactor, int fd, std::optional<Address> peer)
-    : reactor_(reactor) {
-    if (fd >= 0) {
-        adoptSocket(fd, std::move(peer));
+TcpTransport::TcpTransport(reactor::Reactor& reactor, asio::ip::tcp::socket socket,
+                           const asio::ip::tcp::endpoint& peer)
+    : reactor_(reactor), socket_(std::move(socket)) {
+    if (socket_.is_open()) {
+        adoptSocket(peer);
     }
 }
 
-TcpTransport::~TcpTransport() {
-    closeSocket();
+void TcpTransport::adoptSocket(const asio::ip::tcp::endpoint& peer) {
+    peer_ = addressOf(peer);
+    error_code ignored;  // a socket that cannot be made non-blocking fails its first read
+    socket_.non_blocking(true, ignored);
 }
 
-void TcpTransport::adoptSocket(int fd, std::optional<Address> peer) {
-    fd_ = fd;
-    peer_ = peer ? std::move(*peer) : socketAddress(fd, true);
-    host_ = socketAddress(fd, false);
-}
-
-void TcpTransport::closeSocket() {
-    if (fd_ >= 0) {
-        ::close(fd_);
-        fd_ = -1;
-    }
+Address TcpTransport::getHost() const {
+    error_code error;
+    auto host = socket_.local_endpoint(error);
+    return error ? Address{} : addressOf(host);
 }
 
 // Before an orderly close: read and drop whatever the peer sent that nobody read
@@ -76,14 +52,10 @@ void TcpTransport::closeSocket() {
 // makes the kernel answer with a reset instead of a clean end, and a reset can
 // throw away the last of what we sent, still on its way to the peer.
 void TcpTransport::discardUnreadInput() {
-    if (fd_ < 0) {
-        return;
-    }
     std::span<char> buffer = sharedReadBuffer();
-    for (int i = 0; i < 64; ++i) {  // bounded: a peer that never stops cannot hold us
-        if (::recv(fd_, buffer.data(), buffer.size(), MSG_DONTWAIT) <= 0) {
-            return;
-        }
+    error_code error;
+    for (int i = 0; i < 64 && !error; ++i) {  // bounded: a peer that never stops cannot hold us
+        socket_.read_some(asio::buffer(buffer.data(), buffer.size()), error);
     }
 }
 
@@ -100,23 +72,21 @@ void TcpTransport::startProtocol(std::unique_ptr<Protocol> protocol) {
 //! [doRead]
 [[gnu::noinline]] std::optional<Reason> TcpTransport::doRead() {
     std::span<char> buffer = sharedReadBuffer();
-    ssize_t n = ::recv(fd_, buffer.data(), buffer.size(), 0);
-    if (n > 0) {
+    error_code error;
+    std::size_t n = socket_.read_some(asio::buffer(buffer.data(), buffer.size()), error);
+    if (!error) {
         if (protocol_) {
-            protocol_->dataReceived(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
+            protocol_->dataReceived(std::string_view(buffer.data(), n));
         }
         return std::nullopt;  // the connection lives on
     }
-    if (n == 0) {
-        if (pendingError_) {
-            return Reason::fromErrno(*pendingError_);  // it ended, but not cleanly
-        }
-        return Reason::connectionDone();  // the peer closed: end of the stream
-    }
-    if (wouldBlock(errno)) {
+    if (error == asio::error::would_block) {
         return std::nullopt;  // nothing after all; wait for the next readiness
     }
-    return Reason::fromErrno(errno);  // reset by peer, and the like
+    if (error == asio::error::eof && pendingError_) {
+        return Reason::fromErrorCode(*pendingError_);  // it ended, but not cleanly
+    }
+    return Reason::fromErrorCode(error);  // eof: ConnectionDone; a reset: ConnectionLost
 }
 //! [doRead]
 
@@ -125,15 +95,12 @@ void TcpTransport::write(std::string_view data) {
     if (!connected_ || aborting_ || lost_ || data.empty()) {
         return;
     }
-    if (queued_.size() == queuedOffset_) {
-        // Nothing waiting: offer the bytes to the kernel now, so a small write
-        // costs no copy. MSG_NOSIGNAL: a peer that left gives EPIPE, not SIGPIPE.
-        ssize_t n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (n > 0) {
-            data.remove_prefix(static_cast<std::size_t>(n));
-        }
-        // On an error we keep the bytes: the next doWrite() meets the error again
-        // and reports it the normal way, from the reactor.
+    if (queuedOffset_ == queued_.size()) {
+        // Nothing waiting: offer the bytes to the kernel now, so a small write costs
+        // no copy. An error keeps the bytes: the next doWrite() meets it again and
+        // reports it the normal way, from the reactor.
+        error_code ignored;
+        data.remove_prefix(socket_.write_some(asio::buffer(data.data(), data.size()), ignored));
     }
     if (!data.empty()) {
         queued_.append(data);
@@ -145,15 +112,15 @@ void TcpTransport::write(std::string_view data) {
 //! [doWrite]
 std::optional<Reason> TcpTransport::doWrite() {
     while (queuedOffset_ < queued_.size()) {
-        ssize_t n = ::send(fd_, queued_.data() + queuedOffset_, queued_.size() - queuedOffset_,
-                           MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (n < 0) {
-            if (wouldBlock(errno)) {
-                return std::nullopt;  // the kernel's buffer is full; wait to be writable
-            }
-            return Reason::fromErrno(errno);
+        error_code error;
+        queuedOffset_ += socket_.write_some(
+            asio::buffer(queued_.data() + queuedOffset_, queued_.size() - queuedOffset_), error);
+        if (error == asio::error::would_block) {
+            return std::nullopt;  // the kernel's buffer is full; wait to be writable
         }
-        queuedOffset_ += static_cast<std::size_t>(n);
+        if (error) {
+            return Reason::fromErrorCode(error);  // the peer is gone (broken pipe, reset)
+        }
     }
     queued_.clear();
     queuedOffset_ = 0;
@@ -170,15 +137,12 @@ void TcpTransport::loseConnection() {
     if (!connected_ || disconnecting_ || aborting_ || lost_) {
         return;
     }
-    // Called from a timer, say, the reactor's reference may be the only one left:
-    // hold our own until we are registered again, or removeReader() destroys us.
-    auto self = shared_from_this();
     disconnecting_ = true;
     reactor_.removeReader(*this);
     // doWrite() sends what is queued, then returns ConnectionDone, and the reactor
     // calls connectionLost(): the close always happens from the reactor, never from
-    // inside the protocol callback that asked for it.
-    reactor_.addWriter(self);
+    // inside the protocol callback (or timer) that asked for it.
+    reactor_.addWriter(shared_from_this());
 }
 //! [loseConnection]
 
@@ -186,18 +150,17 @@ void TcpTransport::abortConnection() {
     if (!connected_ || aborting_ || lost_) {
         return;
     }
-    auto self = shared_from_this();  // as in loseConnection()
     aborting_ = true;
     reactor_.removeReader(*this);
     reactor_.removeWriter(*this);
     queued_.clear();
     queuedOffset_ = 0;
     // Linger 0: closing sends a reset at once instead of finishing the stream.
-    linger noLinger{1, 0};
-    ::setsockopt(fd_, SOL_SOCKET, SO_LINGER, &noLinger, sizeof noLinger);
+    error_code ignored;
+    socket_.set_option(asio::socket_base::linger(true, 0), ignored);
     // As in Twisted, connectionLost comes one reactor turn later, never from
-    // inside the callback that called abortConnection().
-    reactor_.callLater(reactor::Seconds(0), [self] {
+    // inside the callback that called abortConnection(). The call holds the transport.
+    reactor_.callLater(reactor::Seconds(0), [self = shared_from_this()] {
         self->connectionLost(
             Reason(ReasonKind::ConnectionAborted, "Connection was aborted locally"));
     });
@@ -209,13 +172,13 @@ void TcpTransport::connectionLost(const Reason& reason) {
         return;
     }
     lost_ = true;
-    auto keepAlive = weak_from_this().lock();  // we may be the reactor's last reference
     reactor_.removeReader(*this);
     reactor_.removeWriter(*this);
     if (!aborting_) {
         discardUnreadInput();
     }
-    closeSocket();
+    error_code ignored;
+    socket_.close(ignored);
     connected_ = false;
     queued_.clear();
     queuedOffset_ = 0;

@@ -8,6 +8,8 @@
 #include <span>
 #include <string>
 
+#include <boost/asio/ip/tcp.hpp>
+
 #include "common/address.hpp"
 #include "part04-raw-reactor/descriptor.hpp"
 #include "part04-raw-reactor/reactor.hpp"
@@ -21,34 +23,36 @@ namespace poetry::protocols {
 /// and dataReceived() must copy what it keeps before returning.
 std::span<char> sharedReadBuffer();
 
+/// An Asio endpoint as the Address the protocols see (`127.0.0.1`, 10000).
+Address addressOf(const boost::asio::ip::tcp::endpoint& endpoint);
+
 /// A TCP connection (Twisted's `tcp.Connection`): a Transport for its protocol,
 /// and, underneath, a part04 ReadDescriptor and WriteDescriptor of the reactor.
 ///
-/// This is where the layers meet. The reactor calls doRead() when the socket is
-/// readable; doRead() reads into sharedReadBuffer() and calls the protocol's
-/// dataReceived(). write() queues bytes and asks the reactor for doWrite() calls
-/// until the queue is empty. When doRead() or doWrite() returns a reason, the
+/// This is where the layers meet. The transport owns its Asio socket; the reactor
+/// waits on it and calls doRead() when it is readable; doRead() reads into
+/// sharedReadBuffer() and calls the protocol's dataReceived(). write() sends what
+/// the socket takes at once and queues the rest, asking the reactor for doWrite()
+/// calls until the queue is empty. When doRead() or doWrite() returns a reason, the
 /// reactor removes the transport and calls connectionLost(), which closes the
 /// socket and passes the reason on to the protocol.
 ///
-/// Made by connectTCP() (a client connection, once connected) and by listenTCP()'s
-/// port (each accepted connection); nobody else needs to make one.
+/// Made by connectTCP() (a client connection, before it is connected) and by
+/// listenTCP()'s port (each accepted connection); nobody else needs to make one.
 ///
 /// Ownership: the reactor owns a registered transport (it holds a shared_ptr, as it
-/// holds any descriptor); the transport owns its protocol (a unique_ptr) and destroys
-/// it right after the protocol's connectionLost().
+/// holds any descriptor); the transport owns its socket and its protocol (a
+/// unique_ptr), and destroys the protocol right after the protocol's connectionLost().
 class TcpTransport : public Transport,
                      public reactor::ReadDescriptor,
                      public reactor::WriteDescriptor,
                      public std::enable_shared_from_this<TcpTransport> {
   public:
-    /// Takes ownership of the connected, non-blocking socket `fd` (-1 for a client
-    /// that has not connected yet), whose other end is `peer` if known. Does not
-    /// register with `reactor` yet.
-    TcpTransport(reactor::Reactor& reactor, int fd, std::optional<Address> peer = std::nullopt);
-
-    /// Closes the socket if it is still open. Calls nobody.
-    ~TcpTransport() override;
+    /// Takes `socket`, made on reactor.context(): connected to `peer` (a Port's
+    /// accepted connection), or not open yet (a client's, before it connects). Does
+    /// not register with `reactor` yet.
+    TcpTransport(reactor::Reactor& reactor, boost::asio::ip::tcp::socket socket,
+                 const boost::asio::ip::tcp::endpoint& peer = {});
 
     TcpTransport(const TcpTransport&) = delete;
     TcpTransport& operator=(const TcpTransport&) = delete;
@@ -65,10 +69,17 @@ class TcpTransport : public Transport,
     void loseConnection() override;
     void abortConnection() override;
     Address getPeer() const override { return peer_; }
-    Address getHost() const override { return host_; }
+
+    /// Our own end's address while the socket is open; an empty Address after.
+    Address getHost() const override;
 
     /// The socket the reactor watches.
-    int fileno() const override { return fd_; }
+    int fileno() override { return socket_.native_handle(); }
+
+    /// Called by the reactor: waits on the transport's own socket.
+    void asyncWait(boost::asio::socket_base::wait_type type, reactor::ReadyHandler ready) override {
+        socket_.async_wait(type, std::move(ready));
+    }
 
     /// Called by the reactor when the socket is readable: reads once into the
     /// shared buffer and hands the bytes to the protocol. Returns ConnectionDone
@@ -92,40 +103,33 @@ class TcpTransport : public Transport,
     bool connected() const { return connected_; }
 
   protected:
-    /// Takes the connected socket `fd` and remembers both ends' addresses, so
-    /// getPeer() works even after the socket is closed. `peer` is the other end
-    /// when the caller already knows it (from connect or accept): asking the socket
-    /// fails if the peer has already reset the connection.
-    void adoptSocket(int fd, std::optional<Address> peer = std::nullopt);
+    /// The socket is connected to `peer`: remembers it, so getPeer() works even
+    /// after the socket is closed (the caller knows it from the connect or the
+    /// accept; asking the socket fails once the peer has reset the connection), and
+    /// makes the socket non-blocking, as the reactor wants.
+    void adoptSocket(const boost::asio::ip::tcp::endpoint& peer);
 
-    /// Remembers an error (errno) that ended the connection before we got to read:
-    /// the bytes that arrived before it are still delivered, and then the error is
+    /// Remembers an error that ended the connection before we got to read: the
+    /// bytes that arrived before it are still delivered, and then the error is
     /// reported instead of a clean end of stream.
-    void rememberError(int error) { pendingError_ = error; }
-
-    /// Closes the socket now, if open.
-    void closeSocket();
+    void rememberError(boost::system::error_code error) { pendingError_ = error; }
 
     /// Reads and drops the peer's unread bytes, so an orderly close is not a reset.
     void discardUnreadInput();
 
-    reactor::Reactor& reactor_;  ///< The reactor this transport is registered with.
-    int fd_ = -1;                ///< The socket, or -1.
+    reactor::Reactor& reactor_;            ///< The reactor this transport is registered with.
+    boost::asio::ip::tcp::socket socket_;  ///< The connection, on reactor_.context().
 
   private:
     std::unique_ptr<Protocol> protocol_;
     Address peer_;
-    Address host_;
     std::string queued_;            // bytes written but not yet sent
     std::size_t queuedOffset_ = 0;  // how much of queued_ has been sent
     bool connected_ = false;
     bool disconnecting_ = false;  // loseConnection(): close once queued_ is sent
     bool aborting_ = false;
-    bool lost_ = false;                // connectionLost() has run
-    std::optional<int> pendingError_;  // see rememberError()
+    bool lost_ = false;                                      // connectionLost() has run
+    std::optional<boost::system::error_code> pendingError_;  // see rememberError()
 };
-
-/// The address of a socket's peer (`peer` true) or own end, or an empty Address.
-Address socketAddress(int fd, bool peer);
 
 }  // namespace poetry::protocols

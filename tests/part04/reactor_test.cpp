@@ -3,72 +3,64 @@
 #include "part04-raw-reactor/reactor.hpp"
 
 #include <fcntl.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <gtest/gtest.h>
 
-#include <cerrno>
+#include <boost/asio/local/connect_pair.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/write.hpp>
+
 #include <csignal>
 #include <functional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace {
 
+namespace asio = boost::asio;
 using namespace std::chrono_literals;
+using boost::system::error_code;
 using poetry::reactor::AlreadyCalled;
 using poetry::reactor::AlreadyCancelled;
 using poetry::reactor::DelayedCall;
+using poetry::reactor::FileDescriptor;
 using poetry::reactor::Reactor;
 using poetry::reactor::ReactorNotRunning;
 using poetry::reactor::ReadDescriptor;
+using poetry::reactor::ReadyHandler;
 using poetry::reactor::Reason;
 using poetry::reactor::ReasonKind;
 using poetry::reactor::Seconds;
 using poetry::reactor::WriteDescriptor;
+using LocalSocket = asio::local::stream_protocol::socket;
 
-/// A connected pair of Unix stream sockets; closes what is still open.
+/// A connected pair of Unix stream sockets, made on the reactor's io_context (or
+/// another one): `ours` for a test descriptor to watch, `theirs` for the test to write.
 struct SocketPair {
-    int ours = -1;    ///< The end the reactor watches.
-    int theirs = -1;  ///< The end the test writes to.
+    LocalSocket ours;
+    LocalSocket theirs;
 
-    SocketPair() {
-        int fds[2];
-        if (::socketpair(AF_UNIX, SOCK_STREAM, 0, fds) != 0) {
-            throw std::runtime_error("socketpair failed");
-        }
-        ours = fds[0];
-        theirs = fds[1];
+    explicit SocketPair(asio::io_context& context) : ours(context), theirs(context) {
+        asio::local::connect_pair(ours, theirs);
+        ours.non_blocking(true);
     }
-    ~SocketPair() {
-        closeOurs();
-        closeTheirs();
-    }
-    void send(const std::string& text) const {
-        ASSERT_EQ(::write(theirs, text.data(), text.size()), static_cast<ssize_t>(text.size()));
-    }
-    void closeOurs() {
-        if (ours >= 0) {
-            ::close(ours);
-            ours = -1;
-        }
-    }
-    void closeTheirs() {
-        if (theirs >= 0) {
-            ::close(theirs);
-            theirs = -1;
-        }
-    }
+    explicit SocketPair(Reactor& reactor) : SocketPair(reactor.context()) {}
+
+    void send(const std::string& text) { asio::write(theirs, asio::buffer(text)); }
 };
 
-/// A read descriptor whose doRead() the test scripts. By default it reads what is
-/// there and returns ConnectionDone at end of file.
+/// A read descriptor on a socket the test owns, whose doRead() the test scripts.
+/// By default it reads what is there and returns ConnectionDone at end of file.
 class TestReader : public ReadDescriptor {
   public:
-    explicit TestReader(int fd) : fd_(fd) {}
+    explicit TestReader(LocalSocket& socket) : socket_(socket) {}
 
-    int fileno() const override { return fd_; }
+    int fileno() override { return socket_.native_handle(); }
+
+    void asyncWait(asio::socket_base::wait_type type, ReadyHandler ready) override {
+        socket_.async_wait(type, std::move(ready));
+    }
 
     std::optional<Reason> doRead() override {
         ++reads;
@@ -91,15 +83,14 @@ class TestReader : public ReadDescriptor {
     std::optional<Reason> drain() {
         char buffer[256];
         for (;;) {
-            ssize_t n = ::recv(fd_, buffer, sizeof buffer, MSG_DONTWAIT);
-            if (n > 0) {
-                data.append(buffer, static_cast<std::size_t>(n));
-            } else if (n == 0) {
-                return Reason::connectionDone();
-            } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            error_code error;
+            std::size_t n = socket_.read_some(asio::buffer(buffer), error);
+            if (!error) {
+                data.append(buffer, n);
+            } else if (error == asio::error::would_block) {
                 return std::nullopt;
             } else {
-                return Reason(ReasonKind::ConnectionLost, "recv failed");
+                return Reason::fromErrorCode(error);
             }
         }
     }
@@ -111,14 +102,17 @@ class TestReader : public ReadDescriptor {
     std::function<void(const Reason&)> onLost;
 
   private:
-    int fd_;
+    LocalSocket& socket_;
 };
 
-/// Both a reader and a writer on one fd, as part05's transports are.
+/// Both a reader and a writer on one socket, as part05's transports are.
 class TestReadWriter : public TestReader, public WriteDescriptor {
   public:
     using TestReader::TestReader;
-    int fileno() const override { return TestReader::fileno(); }
+    int fileno() override { return TestReader::fileno(); }
+    void asyncWait(asio::socket_base::wait_type type, ReadyHandler ready) override {
+        TestReader::asyncWait(type, std::move(ready));
+    }
     void connectionLost(const Reason& reason) override { TestReader::connectionLost(reason); }
     std::optional<Reason> doWrite() override {
         ++writes;
@@ -127,6 +121,12 @@ class TestReadWriter : public TestReader, public WriteDescriptor {
     int writes = 0;
     std::function<std::optional<Reason>()> onWrite;
 };
+
+/// The reactor's list as a vector, to index.
+std::vector<std::shared_ptr<FileDescriptor>> listed(
+    const std::list<std::shared_ptr<FileDescriptor>>& list) {
+    return {list.begin(), list.end()};
+}
 
 /// Runs the reactor, with a safety stop so a broken reactor fails instead of hanging.
 void runWithTimeout(Reactor& reactor, Seconds limit = Seconds(10)) {
@@ -151,7 +151,7 @@ void stopSoon(Reactor& reactor) {
 
 TEST(Reactor, ReadableDescriptorGetsDoRead) {
     Reactor reactor;
-    SocketPair pair;
+    SocketPair pair(reactor);
     auto reader = std::make_shared<TestReader>(pair.ours);
     reader->onRead = [&] {
         auto why = reader->drain();
@@ -167,7 +167,7 @@ TEST(Reactor, ReadableDescriptorGetsDoRead) {
 
 TEST(Reactor, DescriptorWithNothingToReadGetsNoDoRead) {
     Reactor reactor;
-    SocketPair pair;
+    SocketPair pair(reactor);
     auto reader = std::make_shared<TestReader>(pair.ours);
     reactor.addReader(reader);
     stopSoon(reactor);
@@ -178,7 +178,7 @@ TEST(Reactor, DescriptorWithNothingToReadGetsNoDoRead) {
 
 TEST(Reactor, DoReadIsCalledAgainForMoreData) {
     Reactor reactor;
-    SocketPair pair;
+    SocketPair pair(reactor);
     auto reader = std::make_shared<TestReader>(pair.ours);
     reader->onRead = [&] {
         auto why = reader->drain();
@@ -198,7 +198,7 @@ TEST(Reactor, DoReadIsCalledAgainForMoreData) {
 
 TEST(Reactor, RemoveReaderStopsCallbacks) {
     Reactor reactor;
-    SocketPair pair;
+    SocketPair pair(reactor);
     auto reader = std::make_shared<TestReader>(pair.ours);
     reader->onRead = [&] {
         // Leave the data unread: a reactor still watching would call again and again.
@@ -216,7 +216,7 @@ TEST(Reactor, RemoveReaderStopsCallbacks) {
 
 TEST(Reactor, RemoveReaderBeforeRunMeansNoCallback) {
     Reactor reactor;
-    SocketPair pair;
+    SocketPair pair(reactor);
     auto reader = std::make_shared<TestReader>(pair.ours);
     reactor.addReader(reader);
     pair.send("x");
@@ -229,7 +229,7 @@ TEST(Reactor, RemoveReaderBeforeRunMeansNoCallback) {
 
 TEST(Reactor, ReturnedReasonReachesConnectionLostOnceAndRemoves) {
     Reactor reactor;
-    SocketPair pair;
+    SocketPair pair(reactor);
     auto reader = std::make_shared<TestReader>(pair.ours);
     reader->onRead = [] { return Reason(ReasonKind::ConnectionLost, "gone"); };
     reader->onLost = [&](const Reason&) {
@@ -248,12 +248,12 @@ TEST(Reactor, ReturnedReasonReachesConnectionLostOnceAndRemoves) {
 
 TEST(Reactor, EndOfFileIsConnectionDone) {
     Reactor reactor;
-    SocketPair pair;
+    SocketPair pair(reactor);
     auto reader = std::make_shared<TestReader>(pair.ours);
     reader->onLost = [&](const Reason&) { reactor.stop(); };
     reactor.addReader(reader);
     pair.send("last words");
-    pair.closeTheirs();
+    pair.theirs.close();
     runWithTimeout(reactor);
     EXPECT_EQ(reader->data, "last words");
     ASSERT_EQ(reader->lost.size(), 1u);
@@ -262,13 +262,16 @@ TEST(Reactor, EndOfFileIsConnectionDone) {
 
 TEST(Reactor, ExceptionFromDoReadBecomesConnectionLost) {
     Reactor reactor;
-    SocketPair pair;
+    SocketPair pair(reactor);
     auto reader = std::make_shared<TestReader>(pair.ours);
     reader->onRead = []() -> std::optional<Reason> { throw std::runtime_error("parse error"); };
     reader->onLost = [&](const Reason&) { stopSoon(reactor); };
     reactor.addReader(reader);
     pair.send("x");
+    testing::internal::CaptureStderr();
     runWithTimeout(reactor);
+    std::string err = testing::internal::GetCapturedStderr();
+    EXPECT_EQ(err, "Unhandled error in TestReader: parse error\n") << "logged, as log.err does";
     EXPECT_EQ(reader->reads, 1);
     ASSERT_EQ(reader->lost.size(), 1u);
     EXPECT_EQ(reader->lost[0].kind(), ReasonKind::ConnectionLost);
@@ -278,7 +281,7 @@ TEST(Reactor, ExceptionFromDoReadBecomesConnectionLost) {
 
 TEST(Reactor, ReaderRemovingItselfInsideDoReadIsSafe) {
     Reactor reactor;
-    SocketPair pair;
+    SocketPair pair(reactor);
     int reads = 0;
     std::weak_ptr<TestReader> weak;
     {
@@ -302,10 +305,33 @@ TEST(Reactor, ReaderRemovingItselfInsideDoReadIsSafe) {
     EXPECT_TRUE(weak.expired()) << "the reactor let go of the removed reader";
 }
 
+// ACE's rule: the reactor holds a descriptor while a wait on it is pending, so a timer
+// may remove a reader that nobody else holds, and go on using it (under ASan a
+// destroyed reader would be caught here).
+TEST(Reactor, ATimerCanRemoveAReaderThatOnlyTheReactorHolds) {
+    Reactor reactor;
+    SocketPair pair(reactor);
+    std::weak_ptr<TestReader> weak;
+    {
+        auto reader = std::make_shared<TestReader>(pair.ours);
+        weak = reader;
+        reactor.addReader(std::move(reader));
+    }
+    reactor.callLater(0s, [&] {
+        TestReader* reader = weak.lock().get();  // the reactor's is the only reference
+        reactor.removeReader(*reader);
+        reader->data = "still alive";  // touches the object after its removal
+        pair.send("too late");         // ends the pending wait: then it is let go
+        stopSoon(reactor);
+    });
+    runWithTimeout(reactor);
+    EXPECT_TRUE(weak.expired()) << "let go once its wait was over";
+}
+
 TEST(Reactor, RemovingAnotherReadyReaderInTheSameTurnPreventsItsDoRead) {
     Reactor reactor;
-    SocketPair first;
-    SocketPair second;
+    SocketPair first(reactor);
+    SocketPair second(reactor);
     auto a = std::make_shared<TestReader>(first.ours);
     auto b = std::make_shared<TestReader>(second.ours);
     // Both are readable before run(), so both waits complete in the same turn;
@@ -331,7 +357,7 @@ TEST(Reactor, RemovingAnotherReadyReaderInTheSameTurnPreventsItsDoRead) {
 
 TEST(Reactor, ReaderCanBeAddedAgainAfterRemoval) {
     Reactor reactor;
-    SocketPair pair;
+    SocketPair pair(reactor);
     auto reader = std::make_shared<TestReader>(pair.ours);
     reader->onRead = [&] {
         auto why = reader->drain();
@@ -352,49 +378,58 @@ TEST(Reactor, ReaderCanBeAddedAgainAfterRemoval) {
 
 TEST(Reactor, GetReadersListsInTheOrderAdded) {
     Reactor reactor;
-    SocketPair first;
-    SocketPair second;
+    SocketPair first(reactor);
+    SocketPair second(reactor);
     auto a = std::make_shared<TestReader>(first.ours);
     auto b = std::make_shared<TestReader>(second.ours);
     reactor.addReader(b);
     reactor.addReader(a);
     reactor.addReader(b);  // already a reader: nothing changes
-    auto readers = reactor.getReaders();
+    auto readers = listed(reactor.getReaders());
     ASSERT_EQ(readers.size(), 2u);
     EXPECT_EQ(readers[0], b);
     EXPECT_EQ(readers[1], a);
 }
 
-TEST(Reactor, TheReactorNeverClosesTheDescriptor) {
-    SocketPair pair;
+TEST(Reactor, TheReactorNeverClosesADescriptorsSocket) {
+    // The socket lives on an io_context of its own here, so that it can outlive the
+    // reactor (which never runs: nothing waits on that other context).
+    asio::io_context elsewhere;
+    SocketPair pair(elsewhere);
+    std::weak_ptr<TestReader> weak;
     {
         Reactor reactor;
         auto reader = std::make_shared<TestReader>(pair.ours);
+        weak = reader;
         reactor.addReader(reader);
         reactor.removeReader(*reader);
+        EXPECT_TRUE(pair.ours.is_open());
         reactor.addReader(reader);  // and one still registered when the reactor goes
     }
-    EXPECT_NE(::fcntl(pair.ours, F_GETFD), -1) << "the fd must still be open";
+    EXPECT_TRUE(pair.ours.is_open());
+    EXPECT_NE(::fcntl(pair.ours.native_handle(), F_GETFD), -1) << "the fd must still be open";
+    EXPECT_TRUE(weak.lock() == nullptr || weak.lock()->lost.empty()) << "no connectionLost";
 }
 
-TEST(Reactor, DescriptorWithoutAFileNumberIsRejected) {
+TEST(Reactor, DescriptorWithoutASocketIsRejected) {
     Reactor reactor;
-    auto reader = std::make_shared<TestReader>(-1);
+    LocalSocket unopened(reactor.context());
+    auto reader = std::make_shared<TestReader>(unopened);
     EXPECT_THROW(reactor.addReader(reader), std::invalid_argument);
     EXPECT_TRUE(reactor.getReaders().empty());
 }
 
-TEST(Reactor, AnFdNumberReusedAfterACloseWithoutRemovalStillWorks) {
+TEST(Reactor, ASocketClosedWithoutRemovalEndsItsDescriptorAndTheOthersGoOn) {
     Reactor reactor;
-    auto first = std::make_unique<SocketPair>();
-    auto stale = std::make_shared<TestReader>(first->ours);
+    SocketPair first(reactor);
+    auto stale = std::make_shared<TestReader>(first.ours);
     reactor.addReader(stale);
-    first.reset();      // closed while still registered: a bug in the caller, but a common one
-    SocketPair second;  // the lowest free numbers: usually the same fd again
+    first.ours.close();          // while still registered: a bug in the caller, but a common one
+    SocketPair second(reactor);  // the lowest free numbers: usually the same fd again
     auto fresh = std::make_shared<TestReader>(second.ours);
     fresh->onRead = [&] {
         auto why = fresh->drain();
-        reactor.stop();
+        stopSoon(reactor);
         return why;
     };
     reactor.addReader(fresh);
@@ -402,11 +437,14 @@ TEST(Reactor, AnFdNumberReusedAfterACloseWithoutRemovalStillWorks) {
     runWithTimeout(reactor);
     EXPECT_EQ(fresh->data, "new socket");
     EXPECT_EQ(stale->reads, 0);
+    ASSERT_EQ(stale->lost.size(), 1u) << "the closed one is dropped, once";
+    EXPECT_TRUE(stale->lost[0].check(ReasonKind::ConnectionLost));
+    EXPECT_EQ(listed(reactor.getReaders()), listed({fresh}));
 }
 
 TEST(Reactor, AnExceptionFromConnectionLostIsReportedAndTheLoopGoesOn) {
     Reactor reactor;
-    SocketPair pair;
+    SocketPair pair(reactor);
     auto reader = std::make_shared<TestReader>(pair.ours);
     reader->onRead = [] { return Reason::connectionDone(); };
     reader->onLost = [&](const Reason&) {
@@ -423,35 +461,31 @@ TEST(Reactor, AnExceptionFromConnectionLostIsReportedAndTheLoopGoesOn) {
     EXPECT_EQ(reader->lost.size(), 1u);
 }
 
-TEST(Reactor, AClosedFdIsRejectedAndLeavesNothingBehind) {
+TEST(Reactor, AClosedSocketIsRejectedAndLeavesNothingBehind) {
     Reactor reactor;
-    int closedFd;
-    {
-        SocketPair pair;
-        closedFd = pair.ours;
-    }
-    auto reader = std::make_shared<TestReader>(closedFd);
-    EXPECT_THROW(reactor.addReader(reader), std::exception);
+    SocketPair closed(reactor);
+    closed.ours.close();
+    auto reader = std::make_shared<TestReader>(closed.ours);
+    EXPECT_THROW(reactor.addReader(reader), std::invalid_argument);
     EXPECT_TRUE(reactor.getReaders().empty());
-    // The same number, open again, works.
-    SocketPair pair;
-    ASSERT_EQ(pair.ours, closedFd) << "the lowest free fd number is reused";
-    auto fresh = std::make_shared<TestReader>(pair.ours);
-    fresh->onRead = [&] {
+    // The same descriptor, on an open socket again, works.
+    SocketPair pair(reactor);
+    closed.ours = std::move(pair.ours);
+    reader->onRead = [&] {
         reactor.stop();
-        return fresh->drain();
+        return reader->drain();
     };
-    reactor.addReader(fresh);
+    reactor.addReader(reader);
     pair.send("x");
     runWithTimeout(reactor);
-    EXPECT_EQ(fresh->data, "x");
+    EXPECT_EQ(reader->data, "x");
 }
 
 // --- write descriptors -----------------------------------------------------------
 
 TEST(Reactor, WritableDescriptorGetsDoWriteUntilRemoved) {
     Reactor reactor;
-    SocketPair pair;
+    SocketPair pair(reactor);
     auto writer = std::make_shared<TestReadWriter>(pair.ours);
     writer->onWrite = [&] {
         if (writer->writes == 3) {
@@ -469,11 +503,10 @@ TEST(Reactor, WritableDescriptorGetsDoWriteUntilRemoved) {
 
 TEST(Reactor, OneDescriptorCanReadAndWriteTheSameFd) {
     Reactor reactor;
-    SocketPair pair;
+    SocketPair pair(reactor);
     auto both = std::make_shared<TestReadWriter>(pair.ours);
     both->onWrite = [&] {
-        const std::string ping = "ping";
-        EXPECT_EQ(::write(pair.ours, ping.data(), ping.size()), 4);
+        EXPECT_EQ(asio::write(pair.ours, asio::buffer(std::string("ping"))), 4u);
         reactor.removeWriter(*both);
         return std::nullopt;
     };
@@ -489,14 +522,14 @@ TEST(Reactor, OneDescriptorCanReadAndWriteTheSameFd) {
     EXPECT_EQ(both->writes, 1);
     EXPECT_EQ(both->data, "pong");
     char buffer[8] = {};
-    EXPECT_EQ(::recv(pair.theirs, buffer, sizeof buffer, MSG_DONTWAIT), 4);
+    EXPECT_EQ(pair.theirs.read_some(asio::buffer(buffer)), 4u);
     EXPECT_EQ(reactor.getReaders().size(), 1u);
     EXPECT_TRUE(reactor.getWriters().empty());
 }
 
 TEST(Reactor, ReasonFromDoWriteRemovesBothDirectionsOnce) {
     Reactor reactor;
-    SocketPair pair;
+    SocketPair pair(reactor);
     auto both = std::make_shared<TestReadWriter>(pair.ours);
     both->onWrite = [] { return Reason(ReasonKind::ConnectionAborted, "aborted"); };
     both->onRead = [&] { return both->drain(); };
@@ -715,7 +748,7 @@ TEST(Reactor, AnExceptionInADelayedCallIsReportedAndTheLoopGoesOn) {
 
 TEST(Reactor, ADelayedCallCanRemoveAReader) {
     Reactor reactor;
-    SocketPair pair;
+    SocketPair pair(reactor);
     auto reader = std::make_shared<TestReader>(pair.ours);
     reactor.addReader(reader);
     reactor.callLater(0s, [&] {
