@@ -15,6 +15,7 @@
 #include <vector>
 
 #include <benchmark/benchmark.h>
+#include <boost/asio/posix/stream_descriptor.hpp>
 
 #include "part04-raw-reactor/reactor.hpp"
 
@@ -23,6 +24,7 @@ namespace {
 using poetry::reactor::Reactor;
 using poetry::reactor::ReadDescriptor;
 using poetry::reactor::Reason;
+using poetry::reactor::ReadyHandler;
 
 // A pipe whose ends are closed when it goes.
 struct Pipe {
@@ -48,8 +50,13 @@ struct Pipe {
 // a new one in (so the next turn finds it readable again) and stops the reactor.
 class Ready : public ReadDescriptor {
   public:
-    Ready(Reactor& reactor, const Pipe& pipe) : reactor_(reactor), pipe_(pipe) {}
-    int fileno() const override { return pipe_.read; }
+    Ready(Reactor& reactor, const Pipe& pipe)
+        : reactor_(reactor), pipe_(pipe), stream_(reactor.context(), ::dup(pipe.read)) {}
+    int fileno() override { return stream_.native_handle(); }
+    void asyncWait(boost::asio::socket_base::wait_type type, ReadyHandler ready) override {
+        stream_.async_wait(static_cast<boost::asio::posix::descriptor_base::wait_type>(type),
+                           std::move(ready));
+    }
     std::optional<Reason> doRead() override {
         char byte;
         if (::read(pipe_.read, &byte, 1) != 1 || ::write(pipe_.write, &byte, 1) != 1) {
@@ -63,21 +70,25 @@ class Ready : public ReadDescriptor {
   private:
     Reactor& reactor_;
     const Pipe& pipe_;
+    boost::asio::posix::stream_descriptor stream_;  // owns a duplicate of the read end
 };
 
 // An idle descriptor: a duplicate of the read end of a pipe nobody writes to.
 class Idle : public ReadDescriptor {
   public:
-    explicit Idle(int fd) : fd_(fd) {}
-    ~Idle() override { ::close(fd_); }
-    int fileno() const override { return fd_; }
+    Idle(Reactor& reactor, int fd) : stream_(reactor.context(), fd) {}
+    int fileno() override { return stream_.native_handle(); }
+    void asyncWait(boost::asio::socket_base::wait_type type, ReadyHandler ready) override {
+        stream_.async_wait(static_cast<boost::asio::posix::descriptor_base::wait_type>(type),
+                           std::move(ready));
+    }
     std::optional<Reason> doRead() override {
         throw std::logic_error("an idle descriptor was called");
     }
     void connectionLost(const Reason&) override {}
 
   private:
-    int fd_;
+    boost::asio::posix::stream_descriptor stream_;  // owns (and closes) its duplicate
 };
 
 // Raises the open-file limit as far as allowed; true when `needed` fit under it.
@@ -110,7 +121,7 @@ void BM_ReactorTurn(benchmark::State& state) {
             state.SkipWithError("dup() failed: out of descriptors");
             return;
         }
-        idlers.push_back(std::make_shared<Idle>(fd));
+        idlers.push_back(std::make_shared<Idle>(reactor, fd));
         reactor.addReader(idlers.back());
     }
     reactor.addReader(std::make_shared<Ready>(reactor, ready));
