@@ -505,6 +505,24 @@ TEST(Transport, APeerThatAbortsIsALostConnectionNotADoneOne) {
     EXPECT_EQ(factory.events.back(), "clientConnectionLost ConnectionLost");
 }
 
+// A reset that comes as the connection is made (the server accepts and resets at
+// once, before the client has read a byte): the connection was made, so it is a
+// ConnectionLost for the protocol, never a failure to connect.
+TEST(Transport, AResetRightAfterTheConnectIsConnectionLostNotAConnectError) {
+    Reactor reactor;
+    ServeFactory serverFactory;
+    serverFactory.payload = "";
+    serverFactory.ending = Ending::Abort;
+    auto port = poetry::protocols::listenTCP(reactor, 0, serverFactory);
+    RecordingFactory factory(reactor);
+    poetry::protocols::connectTCP(reactor, "127.0.0.1", port->getHost().port, factory);
+    runWithLimit(reactor);
+    EXPECT_EQ(factory.events,
+              (std::vector<std::string>{"startedConnecting", "buildProtocol", "connectionMade",
+                                        "connectionLost ConnectionLost",
+                                        "clientConnectionLost ConnectionLost"}));
+}
+
 // A reset seen by a write: the server is still sending a long poem when the client
 // aborts, so its next send fails (ECONNRESET, then EPIPE). On a made connection
 // that is ConnectionLost, whatever the errno.
