@@ -22,7 +22,7 @@ namespace poetry::reactor {
 ///         TimeoutError              the connector's own deadline passed first
 ///     DNSLookupError                the host name did not resolve
 ///
-/// The two trees never meet. Once a connection is made, whatever ends it is a
+/// The trees never meet. Once a connection is made, whatever ends it is a
 /// ConnectionClosed kind (ETIMEDOUT on an open connection is ConnectionLost, not
 /// TCPTimedOutError), so a protocol's connectionLost() only ever sees the first
 /// tree, and a factory's clientConnectionFailed() only the second and
