@@ -141,6 +141,9 @@ TEST(Reason, WhileConnectingAnyOtherErrorIsAPlainConnectError) {
         EXPECT_EQ(reason.kind(), K::ConnectError) << "errno " << e;
         EXPECT_EQ(reason.message(), errnoCode(e).message());
     }
+    // Without an error code there is still no connection, and no "Success" message.
+    EXPECT_EQ(Reason::connectFailed({}).kind(), K::ConnectError);
+    EXPECT_EQ(Reason::connectFailed({}).message(), "An error occurred while connecting.");
 }
 
 TEST(Reason, WhileConnectingNoErrnoIsEverAConnectionClosedKind) {
