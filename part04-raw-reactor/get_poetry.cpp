@@ -128,7 +128,7 @@ std::optional<Reason> PoetrySocket::doRead() {
     if (ec == asio::error::would_block || ec == asio::error::try_again) {
         return std::nullopt;  // all read for now: wait for the next doRead
     }
-    return Reason::fromErrorCode(ec);  // eof: ConnectionDone; reset: ConnectionLost
+    return Reason::connectionEnded(ec);  // eof: ConnectionDone; reset: ConnectionLost
 }
 //! [doRead]
 

@@ -119,7 +119,7 @@ std::optional<Reason> PoetrySocket::doRead() {
             std::cout << poetry::chunkLine(task_, n, peer_) << std::endl;
         }
     }
-    return Reason::fromErrorCode(ec);  // eof: ConnectionDone; reset: ConnectionLost
+    return Reason::connectionEnded(ec);  // eof: ConnectionDone; reset: ConnectionLost
 }
 //! [doRead]
 

@@ -54,7 +54,7 @@ void ReadyHandler::operator()(error_code error) {
         // The descriptor closed its socket under the wait, yet is still watched:
         // wait again below (on a closed socket that fails at once, and ends it).
     } else if (error) {
-        why = Reason::fromErrorCode(error);  // the socket itself is broken
+        why = Reason::connectionEnded(error);  // the socket itself is broken
     } else {
         try {
             why = direction == Direction::Read

@@ -14,12 +14,15 @@ ReasonKind parentKind(ReasonKind kind) {
             return ReasonKind::ConnectionClosed;
         case ReasonKind::ConnectionAborted:
             return ReasonKind::ConnectionLost;
-        case ReasonKind::ConnectionRefused:
-        case ReasonKind::DNSLookupError:
-        case ReasonKind::TimeoutError:
+        case ReasonKind::ConnectionRefusedError:
+        case ReasonKind::TCPTimedOutError:
+        case ReasonKind::UserError:
             return ReasonKind::ConnectError;
+        case ReasonKind::TimeoutError:
+            return ReasonKind::UserError;
         case ReasonKind::ConnectionClosed:
         case ReasonKind::ConnectError:
+        case ReasonKind::DNSLookupError:
             break;
     }
     return kind;
@@ -37,12 +40,16 @@ const char* kindName(ReasonKind kind) {
             return "ConnectionAborted";
         case ReasonKind::ConnectError:
             return "ConnectError";
-        case ReasonKind::ConnectionRefused:
-            return "ConnectionRefused";
-        case ReasonKind::DNSLookupError:
-            return "DNSLookupError";
+        case ReasonKind::ConnectionRefusedError:
+            return "ConnectionRefusedError";
+        case ReasonKind::TCPTimedOutError:
+            return "TCPTimedOutError";
+        case ReasonKind::UserError:
+            return "UserError";
         case ReasonKind::TimeoutError:
             return "TimeoutError";
+        case ReasonKind::DNSLookupError:
+            return "DNSLookupError";
     }
     return "Unknown";
 }
@@ -50,26 +57,31 @@ const char* kindName(ReasonKind kind) {
 Reason::Reason(ReasonKind kind, std::string message, boost::system::error_code error)
     : kind_(kind), message_(std::move(message)), error_(error) {}
 
-Reason Reason::fromErrorCode(boost::system::error_code error) {
-    namespace error_ns = boost::asio::error;
-    if (!error || error == error_ns::eof) {
+Reason Reason::connectionEnded(boost::system::error_code error) {
+    if (!error || error == boost::asio::error::eof) {
         return Reason(ReasonKind::ConnectionDone, "Connection was closed cleanly.", error);
     }
-    if (error == error_ns::connection_refused) {
-        return Reason(ReasonKind::ConnectionRefused, error.message(), error);
-    }
-    if (error == error_ns::timed_out) {
-        return Reason(ReasonKind::TimeoutError, error.message(), error);
-    }
-    if (error == error_ns::host_not_found || error == error_ns::host_not_found_try_again ||
-        error == error_ns::no_data || error == error_ns::no_recovery) {
-        return Reason(ReasonKind::DNSLookupError, error.message(), error);
-    }
+    // Once connected, the error does not matter to the kind: the connection is lost.
     return Reason(ReasonKind::ConnectionLost, error.message(), error);
 }
 
-Reason Reason::fromErrno(int error) {
-    return fromErrorCode(boost::system::error_code(error, boost::system::system_category()));
+Reason Reason::connectFailed(boost::system::error_code error) {
+    if (error == boost::asio::error::connection_refused) {
+        return Reason(ReasonKind::ConnectionRefusedError, error.message(), error);
+    }
+    if (error == boost::asio::error::timed_out) {
+        return Reason(ReasonKind::TCPTimedOutError, error.message(), error);
+    }
+    if (!error) {
+        return Reason(ReasonKind::ConnectError, "An error occurred while connecting.", error);
+    }
+    return Reason(ReasonKind::ConnectError, error.message(), error);
+}
+
+Reason Reason::dnsLookupFailed(const std::string& host, const std::string& why,
+                               boost::system::error_code error) {
+    return Reason(ReasonKind::DNSLookupError,
+                  "DNS lookup failed: address '" + host + "' not found: " + why, error);
 }
 
 Reason Reason::connectionDone() {

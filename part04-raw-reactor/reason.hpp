@@ -8,34 +8,46 @@
 
 namespace poetry::reactor {
 
-/// The kinds of reason, arranged as Twisted's `twisted.internet.error` classes are:
+/// The kinds of reason, arranged as Twisted's `twisted.internet.error` classes are,
+/// and spelled as Twisted spells them:
 ///
-///     ConnectionClosed
-///       ConnectionDone            the other side closed cleanly
-///       ConnectionLost            the connection broke (reset, error)
-///         ConnectionAborted       we dropped it ourselves (abortConnection)
-///     ConnectError
-///       ConnectionRefused         nobody listens at that port
-///       DNSLookupError            the host name did not resolve
-///       TimeoutError              the connection attempt took too long
+///     ConnectionClosed              a connection that was made has ended
+///       ConnectionDone              the other side closed cleanly
+///       ConnectionLost              it broke: a reset, a timeout, any error once connected
+///         ConnectionAborted         we dropped it ourselves (abortConnection)
+///     ConnectError                  no connection was made
+///       ConnectionRefusedError      nobody listens at that address and port
+///       TCPTimedOutError            the kernel gave up waiting for the other side
+///       UserError                   the program gave up (Connector::stopConnecting)
+///         TimeoutError              the connector's own deadline passed first
+///     DNSLookupError                the host name did not resolve
+///
+/// The trees never meet. Once a connection is made, whatever ends it is a
+/// ConnectionClosed kind (ETIMEDOUT on an open connection is ConnectionLost, not
+/// TCPTimedOutError), so a protocol's connectionLost() only ever sees the first
+/// tree, and a factory's clientConnectionFailed() only the second and
+/// DNSLookupError. DNSLookupError is no ConnectError: in Twisted it is an
+/// `IOError`, a failure to find the address before any connecting began.
 ///
 /// Reason::check() matches a kind and everything below it, as Twisted's
 /// `Failure.check(ConnectionLost)` does for `ConnectionAborted`.
 enum class ReasonKind {
-    ConnectionClosed,   ///< A connection that existed has ended (the root of the first tree).
-    ConnectionDone,     ///< The other side closed cleanly: the normal end of a poem.
-    ConnectionLost,     ///< The connection broke: a reset, a read or write error.
-    ConnectionAborted,  ///< We dropped the connection ourselves (part05's abortConnection).
-    ConnectError,       ///< No connection was made (the root of the second tree).
-    ConnectionRefused,  ///< Nobody listens at that address and port.
-    DNSLookupError,     ///< The host name did not resolve.
-    TimeoutError,       ///< The connection attempt took too long.
+    ConnectionClosed,        ///< A connection that existed has ended (the root of the first tree).
+    ConnectionDone,          ///< The other side closed cleanly: the normal end of a poem.
+    ConnectionLost,          ///< The connection broke: a reset, a read or write error.
+    ConnectionAborted,       ///< We dropped the connection ourselves (part05's abortConnection).
+    ConnectError,            ///< No connection was made (the root of the second tree).
+    ConnectionRefusedError,  ///< Nobody listens at that address and port (ECONNREFUSED).
+    TCPTimedOutError,        ///< The kernel's connect gave up: no answer (ETIMEDOUT).
+    UserError,               ///< The program gave up the attempt (Twisted's "User aborted").
+    TimeoutError,            ///< The connector's own deadline passed before the connect finished.
+    DNSLookupError,          ///< The host name did not resolve (a root of its own).
 };
 
 /// The kind one level up in the tree above; a root kind is its own parent.
 ReasonKind parentKind(ReasonKind kind);
 
-/// The kind's name as Twisted spells it ("ConnectionDone", ...).
+/// The kind's name as Twisted spells it ("ConnectionDone", "ConnectionRefusedError", ...).
 const char* kindName(ReasonKind kind);
 
 /// Why a connection ended or never began.
@@ -44,19 +56,33 @@ const char* kindName(ReasonKind kind);
 /// passes it to `connectionLost`, part05's transports and connectors pass it on to
 /// protocols and factories. Callers ask what it is with check(), never by comparing
 /// message strings.
+///
+/// Which tree a reason from an error code lands in depends on when the error came,
+/// so there is one mapping for each phase: connectionEnded() for a connection that
+/// was made, connectFailed() for an attempt that had not connected yet.
 class Reason {
   public:
     /// A reason of `kind`, with a readable message and the error code behind it, if any.
     Reason(ReasonKind kind, std::string message, boost::system::error_code error = {});
 
-    /// The reason for an error code from a socket call: EOF is ConnectionDone,
-    /// `connection_refused` ConnectionRefused, `timed_out` TimeoutError, the resolver's
-    /// "not found" codes DNSLookupError, anything else ConnectionLost.
-    static Reason fromErrorCode(boost::system::error_code error);
+    /// Why a connection that was made has ended, from the error code of a read or a
+    /// write on it: end of file (or no error) is ConnectionDone, every error is
+    /// ConnectionLost, ECONNRESET, EPIPE and ETIMEDOUT alike, as Twisted's
+    /// `tcp.Connection` reports them. Never a ConnectError kind.
+    /// Called by descriptors that read and write a connected socket (client 1.0's
+    /// PoetrySocket, part05's transport) and by the reactor when a wait fails.
+    static Reason connectionEnded(boost::system::error_code error);
 
-    /// The reason for a failed POSIX call's `errno`, as fromErrorCode() maps it.
-    /// Called by descriptors that use the socket API directly (part05's transports).
-    static Reason fromErrno(int error);
+    /// Why a connect attempt failed, from the error code of the connect (Twisted's
+    /// `getConnectError`): ECONNREFUSED is ConnectionRefusedError, ETIMEDOUT
+    /// TCPTimedOutError, anything else a plain ConnectError. Never a ConnectionClosed
+    /// kind. Called by part05's connector, only while it is connecting.
+    static Reason connectFailed(boost::system::error_code error);
+
+    /// A host name that did not resolve: DNSLookupError, with a message naming
+    /// `host` and what the resolver said (`why`). Called by part05's connector.
+    static Reason dnsLookupFailed(const std::string& host, const std::string& why,
+                                  boost::system::error_code error = {});
 
     /// A clean close by the peer (or by our own loseConnection()).
     static Reason connectionDone();
@@ -78,5 +104,12 @@ class Reason {
     std::string message_;
     boost::system::error_code error_;
 };
+
+/// An `errno` value as the error code Asio gives for the same error, for the
+/// descriptors that call the socket API directly and then map the error with
+/// Reason::connectionEnded() or Reason::connectFailed().
+inline boost::system::error_code errnoCode(int error) {
+    return {error, boost::system::system_category()};
+}
 
 }  // namespace poetry::reactor

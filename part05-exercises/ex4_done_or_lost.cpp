@@ -24,15 +24,16 @@ using poetry::reactor::Reason;
 using poetry::reactor::ReasonKind;
 
 //! [verdict]
-// What kind of end this was, in the two words of the question.
+// What kind of end this was, in the two words of the question. A protocol only
+// ever hears a ConnectionClosed kind: the transport maps any error on a made
+// connection to ConnectionLost (Reason::connectionEnded), and the connect errors
+// go to the factory, never to a protocol. That tree has two branches, ConnectionDone
+// and ConnectionLost (ConnectionAborted is one of the latter), so one check decides.
 const char* verdict(const Reason& reason) {
     if (reason.check(ReasonKind::ConnectionDone)) {
         return "ConnectionDone";  // a clean close: the server said it had finished
     }
-    if (reason.check(ReasonKind::ConnectionLost)) {
-        return "ConnectionLost";  // broken: reset, error, or aborted by us
-    }
-    return "something else";  // not a connection that ended (cannot happen here)
+    return "ConnectionLost";  // broken: reset, error, or aborted by us
 }
 //! [verdict]
 

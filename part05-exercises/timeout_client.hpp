@@ -23,8 +23,8 @@ namespace poetry::exercises {
 ///
 /// connectionMade() arms a delayed call on the factory's clock; connectionLost()
 /// cancels it if it has not fired. When it fired, the connection ended because we
-/// closed it, so the clean close that follows (ConnectionDone) is reported to the
-/// factory as a TimeoutError instead: a poem cut short is never counted as a poem.
+/// closed it, so the clean close that follows (ConnectionDone) is passed on as a
+/// ConnectionLost that says "Timed out": a poem cut short is never counted as a poem.
 class TimeoutPoetryProtocol : public client::PoetryProtocol {
   public:
     /// Cancels the deadline if the protocol goes away without connectionLost()
@@ -99,10 +99,12 @@ inline void TimeoutPoetryProtocol::connectionLost(const reactor::Reason& reason)
         return;
     }
     // We closed the connection ourselves, so `reason` says ConnectionDone; that
-    // is how the connection ended, not how the download did.
+    // is how the connection ended, not how the download did: for the download, the
+    // connection was lost. (Not a TimeoutError: that kind is a connect that never
+    // finished, and this connection was made.)
     std::ostringstream why;
     why << "Timed out after " << factoryAs<TimeoutPoetryFactory>().timeout().count() << " s";
-    PoetryProtocol::connectionLost(reactor::Reason(reactor::ReasonKind::TimeoutError, why.str()));
+    PoetryProtocol::connectionLost(reactor::Reason(reactor::ReasonKind::ConnectionLost, why.str()));
 }
 // [callbacks]
 

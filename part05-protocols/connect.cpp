@@ -92,9 +92,7 @@ class TcpClient : public TcpTransport {
         const std::string host = connector_->getDestination().host;
         if (error || addresses.empty()) {
             std::string why = error ? error.message() : "no addresses";
-            failIfNotConnected(Reason(ReasonKind::DNSLookupError,
-                                      "DNS lookup failed: address '" + host + "' not found: " + why,
-                                      error));
+            failIfNotConnected(Reason::dnsLookupFailed(host, why, error));
             return;
         }
         // The name may have several addresses ("localhost": 127.0.0.1 and ::1). We
@@ -155,16 +153,18 @@ class TcpClient : public TcpTransport {
             // once): a connection that was made and lost, not a failure to connect.
             rememberError(error);
         } else if (error) {
-            failOrTryNextAddress(Reason::fromErrorCode(error));  // refused, unreachable, ...
+            failOrTryNextAddress(Reason::connectFailed(error));  // refused, unreachable, ...
             return;
         }
         adoptSocket(connectingTo_);
         std::unique_ptr<Protocol> protocol = connector_->buildProtocol(getPeer());
         connecting_ = false;
         if (!protocol) {
-            // The factory refused: close at once, as Twisted does.
-            startProtocol(std::make_unique<Protocol>());
-            loseConnection();
+            // The factory refused: close with no makeConnection and no read. As after
+            // a loseConnection(), the end comes one reactor turn later, and the
+            // factory hears clientConnectionLost(ConnectionDone).
+            reactor_.callLater(reactor::Seconds(0),
+                               [self = self()] { self->connectionLost(Reason::connectionDone()); });
             return;
         }
         startProtocol(std::move(protocol));  // addReader, then makeConnection
@@ -211,8 +211,8 @@ void Connector::connect() {
     timeoutCall_ = reactor_.callLater(timeout_, [weak = weak_from_this()] {
         if (auto self = weak.lock()) {
             if (auto client = self->transport_.lock()) {
-                client->failIfNotConnected(reactor::Reason(
-                    reactor::ReasonKind::TimeoutError, "User timeout caused connection failure."));
+                client->failIfNotConnected(
+                    Reason(ReasonKind::TimeoutError, "User timeout caused connection failure."));
             }
         }
     });
@@ -239,8 +239,7 @@ void Connector::stopConnecting() {
     }
     state_ = State::Disconnected;
     if (auto transport = transport_.lock()) {
-        transport->failIfNotConnected(
-            reactor::Reason(reactor::ReasonKind::ConnectError, "User aborted connection."));
+        transport->failIfNotConnected(Reason(ReasonKind::UserError, "User aborted connection."));
     }
 }
 

@@ -68,7 +68,7 @@ class Connector : public std::enable_shared_from_this<Connector> {
     void disconnect();
 
     /// Gives up an attempt in progress: the factory's clientConnectionFailed() is
-    /// called (a ConnectError, "User aborted connection"). Throws
+    /// called (a UserError, "User aborted connection"). Throws
     /// NotConnectingError when not connecting.
     void stopConnecting();
 
@@ -103,7 +103,8 @@ inline constexpr reactor::Seconds kDefaultConnectTimeout{30.0};
 /// (resolved with reactor.resolve(), which does not block the loop; its addresses are
 /// tried in turn, IPv4 first) or an IP literal (no resolution). If no connection is
 /// made within `timeout`, or the name does not resolve, or nobody listens, the factory's
-/// clientConnectionFailed() receives TimeoutError, DNSLookupError or ConnectionRefused.
+/// clientConnectionFailed() receives TimeoutError, DNSLookupError or
+/// ConnectionRefusedError (a kernel that gives up on the connect: TCPTimedOutError).
 std::shared_ptr<Connector> connectTCP(reactor::Reactor& reactor, const std::string& host,
                                       std::uint16_t port, ClientFactory& factory,
                                       reactor::Seconds timeout = kDefaultConnectTimeout);

@@ -43,7 +43,8 @@ class ClientFactory : public Factory {
     virtual void startedConnecting(Connector& connector) { (void)connector; }
 
     /// Called by the Connector when no connection could be made: `reason` is
-    /// ConnectionRefused, DNSLookupError, TimeoutError or another ConnectError.
+    /// DNSLookupError or a ConnectError kind (ConnectionRefusedError,
+    /// TCPTimedOutError, TimeoutError, UserError, ...), never a ConnectionClosed one.
     /// No protocol was built, so only the factory can hear of it.
     virtual void clientConnectionFailed(Connector& connector, const reactor::Reason& reason) {
         (void)connector;

@@ -87,6 +87,7 @@ int run(int argc, char** argv) {
     reactor.stopOnSignals();
     PoetryServerFactory factory(std::move(poem), server.quiet);
     auto port = poetry::protocols::listenTCP(reactor, server.port, factory,
+                                             poetry::protocols::kDefaultBacklog,
                                              interfaceAddress(reactor, server.iface));
     std::cout << "Serving " << server.poetryFile << " on port " << port->getHost().port << "."
               << std::endl;

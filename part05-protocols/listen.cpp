@@ -117,7 +117,7 @@ std::string Port::logPrefix() const {
 }
 
 std::shared_ptr<Port> listenTCP(reactor::Reactor& reactor, std::uint16_t port,
-                                ServerFactory& factory, const std::string& interface, int backlog) {
+                                ServerFactory& factory, int backlog, const std::string& interface) {
     const std::string where = formatAddress(interface, port);
     error_code error;
     auto address = asio::ip::make_address(interface, error);

@@ -80,13 +80,16 @@ inline constexpr reactor::Seconds kAcceptPause{0.1};
 inline constexpr int kDefaultBacklog = 8192;
 
 /// Listens on `interface`:`port` (port 0: any free port) and gives each accepted
-/// connection to a protocol that `factory` builds (Twisted's `reactor.listenTCP`).
+/// connection to a protocol that `factory` builds (Twisted's `reactor.listenTCP`,
+/// with its arguments in its order: port, factory, backlog, interface).
 ///
 /// Binds and listens at once, throwing std::runtime_error with a one-line message
 /// when it cannot (port in use, bad interface); the accepting happens inside
-/// reactor.run(). `interface` must be an IP address.
+/// reactor.run(). `backlog` is how many clients may wait to be accepted.
+/// `interface` must be an IP address; unlike Twisted, whose default is every
+/// interface, the default here is loopback only.
 std::shared_ptr<Port> listenTCP(reactor::Reactor& reactor, std::uint16_t port,
-                                ServerFactory& factory, const std::string& interface = "127.0.0.1",
-                                int backlog = kDefaultBacklog);
+                                ServerFactory& factory, int backlog = kDefaultBacklog,
+                                const std::string& interface = "127.0.0.1");
 
 }  // namespace poetry::protocols

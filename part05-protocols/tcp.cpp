@@ -84,9 +84,9 @@ void TcpTransport::startProtocol(std::unique_ptr<Protocol> protocol) {
         return std::nullopt;  // nothing after all; wait for the next readiness
     }
     if (error == asio::error::eof && pendingError_) {
-        return Reason::fromErrorCode(*pendingError_);  // it ended, but not cleanly
+        return Reason::connectionEnded(*pendingError_);  // it ended, but not cleanly
     }
-    return Reason::fromErrorCode(error);  // eof: ConnectionDone; a reset: ConnectionLost
+    return Reason::connectionEnded(error);  // eof: ConnectionDone; a reset: ConnectionLost
 }
 //! [doRead]
 
@@ -119,7 +119,7 @@ std::optional<Reason> TcpTransport::doWrite() {
             return std::nullopt;  // the kernel's buffer is full; wait to be writable
         }
         if (error) {
-            return Reason::fromErrorCode(error);  // the peer is gone (broken pipe, reset)
+            return Reason::connectionEnded(error);  // the peer is gone: ConnectionLost
         }
     }
     queued_.clear();

@@ -81,10 +81,9 @@ TEST(Ex1Timeout, AStalledServerTimesOutAndTheOtherPoemArrives) {
     EXPECT_NE(result.out.find("Task 1: 653 bytes of poetry"), std::string::npos) << result.out;
     EXPECT_EQ(lastLine(result.out).rfind("Got 1 poems in ", 0), 0u) << result.out;
     EXPECT_NE(lastLine(result.out).find("(1 failed)"), std::string::npos);
-    // It gave up when the timeout was over, not before, and not long after.
-    double seconds = summarySeconds(result.out);
-    EXPECT_GE(seconds, 1.9);
-    EXPECT_LT(seconds, 20.0);
+    // It gave up when the timeout was over, not before. (That it gives up at all is
+    // the test: a stalled server would otherwise hold the run until run() fails it.)
+    EXPECT_GE(summarySeconds(result.out), 1.9);
 }
 
 TEST(Ex1Timeout, ATimedOutDownloadReportsItsPartialCount) {
@@ -214,7 +213,7 @@ TEST(Ex2ConnectionLostStack, ARefusedConnectionReachesOnlyTheFactory) {
     auto result = run("ex2-connection-lost-stack", {refused});
     EXPECT_EQ(result.exitCode, 1);
     auto frames =
-        stackUnder(result.out, "clientConnectionFailed(" + refused + ", ConnectionRefused");
+        stackUnder(result.out, "clientConnectionFailed(" + refused + ", ConnectionRefusedError");
     // Asio's connect reports the refusal to doConnect(), from inside the loop.
     expectFramesInOrder(
         frames, {"TracingFactory::clientConnectionFailed(", "TcpClient::failIfNotConnected(",

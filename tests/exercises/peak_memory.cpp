@@ -4,12 +4,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
-#include <thread>
 
 #include "support/process.hpp"
 
@@ -70,19 +70,12 @@ MeasuredRun runMeasured(const std::string& name, const std::vector<std::string>&
 
     int status = 0;
     rusage usage{};
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    for (;;) {
-        pid_t done = ::wait4(pid, &status, WNOHANG, &usage);
-        if (done == pid) {
-            break;
-        }
-        if (std::chrono::steady_clock::now() > deadline) {
-            ::kill(pid, SIGKILL);
-            ::wait4(pid, &status, 0, &usage);
-            throw std::runtime_error(name + " did not exit in time");
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    if (!waitForExit(pid, timeout)) {
+        ::kill(pid, SIGKILL);
+        ::wait4(pid, &status, 0, &usage);
+        throw std::runtime_error(name + " did not exit in time");
     }
+    ::wait4(pid, &status, 0, &usage);
 
     MeasuredRun result;
     result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);

@@ -23,14 +23,21 @@ TEST(SlowPoetryFault, ResetDropsTheConnectionHalfWay) {
     EXPECT_EQ(error, ECONNRESET);
 }
 
+// The server says what it does, line by line, and every send has its "Sending"
+// line: so what it sent a client is read from its stdout, without waiting to see
+// whether bytes arrive.
 TEST(SlowPoetryFault, StallSendsNothingAndKeepsTheConnectionOpen) {
     Server server("slowpoetry", {"--fault", "stall", poemPath("science.txt")});
     ClientSocket client(server.port());
-    EXPECT_FALSE(client.readable(std::chrono::milliseconds(300)));
+    EXPECT_NE(server.process().readLine().find("Somebody at"), std::string::npos);
+    EXPECT_EQ(server.process().readLine(), "Stalling");
+    EXPECT_FALSE(client.readable()) << "no byte and no end of stream";
     client.close();
-    // After the stalled client leaves, the next one is accepted (and stalled too).
+    // After the stalled client leaves, the next one is accepted (and stalled too),
+    // with no "Sending" line in between: the first one was sent nothing.
     ClientSocket next(server.port());
     EXPECT_NE(server.process().readLine().find("Somebody at"), std::string::npos);
+    EXPECT_EQ(server.process().readLine(), "Stalling");
 }
 
 TEST(SlowPoetryFault, EndlessRepeatsThePoemBeyondItsLength) {

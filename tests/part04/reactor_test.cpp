@@ -90,7 +90,7 @@ class TestReader : public ReadDescriptor {
             } else if (error == asio::error::would_block) {
                 return std::nullopt;
             } else {
-                return Reason::fromErrorCode(error);
+                return Reason::connectionEnded(error);
             }
         }
     }

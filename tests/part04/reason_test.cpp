@@ -1,77 +1,177 @@
-// Reasons: kind matching through the tree, and error codes mapped to kinds.
+// Reasons: the tree of kinds as Twisted's error.py has it, and how error codes map to
+// kinds in each phase of a connection: while connecting, and once it is made.
 #include "part04-raw-reactor/reason.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cerrno>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
 
 #include <boost/asio/error.hpp>
 
 namespace {
 
+using poetry::reactor::errnoCode;
+using poetry::reactor::kindName;
 using poetry::reactor::Reason;
 using poetry::reactor::ReasonKind;
+using K = ReasonKind;
 namespace error = boost::asio::error;
 
-TEST(Reason, ChecksItsOwnKindAndItsAncestors) {
-    Reason aborted(ReasonKind::ConnectionAborted, "aborted");
-    EXPECT_TRUE(aborted.check(ReasonKind::ConnectionAborted));
-    EXPECT_TRUE(aborted.check(ReasonKind::ConnectionLost));
-    EXPECT_TRUE(aborted.check(ReasonKind::ConnectionClosed));
-    EXPECT_FALSE(aborted.check(ReasonKind::ConnectionDone));
-    EXPECT_FALSE(aborted.check(ReasonKind::ConnectError));
-}
+const std::vector<ReasonKind> kAllKinds = {
+    K::ConnectionClosed, K::ConnectionDone,         K::ConnectionLost,   K::ConnectionAborted,
+    K::ConnectError,     K::ConnectionRefusedError, K::TCPTimedOutError, K::UserError,
+    K::TimeoutError,     K::DNSLookupError,
+};
 
-TEST(Reason, ParentDoesNotMatchChild) {
-    Reason lost(ReasonKind::ConnectionLost, "lost");
-    EXPECT_FALSE(lost.check(ReasonKind::ConnectionAborted));
-    EXPECT_TRUE(lost.check(ReasonKind::ConnectionClosed));
-}
+// Each kind and what it is a kind of (itself included), from twisted/internet/error.py.
+const std::map<ReasonKind, std::set<ReasonKind>> kTwistedAncestors = {
+    {K::ConnectionClosed, {K::ConnectionClosed}},
+    {K::ConnectionDone, {K::ConnectionDone, K::ConnectionClosed}},
+    {K::ConnectionLost, {K::ConnectionLost, K::ConnectionClosed}},
+    {K::ConnectionAborted, {K::ConnectionAborted, K::ConnectionLost, K::ConnectionClosed}},
+    {K::ConnectError, {K::ConnectError}},
+    {K::ConnectionRefusedError, {K::ConnectionRefusedError, K::ConnectError}},
+    {K::TCPTimedOutError, {K::TCPTimedOutError, K::ConnectError}},
+    {K::UserError, {K::UserError, K::ConnectError}},
+    {K::TimeoutError, {K::TimeoutError, K::UserError, K::ConnectError}},
+    {K::DNSLookupError, {K::DNSLookupError}},  // an IOError in Twisted, not a ConnectError
+};
 
-TEST(Reason, ConnectErrorsShareTheirRoot) {
-    for (auto kind :
-         {ReasonKind::ConnectionRefused, ReasonKind::DNSLookupError, ReasonKind::TimeoutError}) {
-        Reason reason(kind, "x");
-        EXPECT_TRUE(reason.check(ReasonKind::ConnectError)) << poetry::reactor::kindName(kind);
-        EXPECT_FALSE(reason.check(ReasonKind::ConnectionClosed));
+TEST(Reason, EveryKindChecksExactlyItsTwistedAncestors) {
+    ASSERT_EQ(kTwistedAncestors.size(), kAllKinds.size());
+    for (ReasonKind kind : kAllKinds) {
+        Reason reason(kind, "why");
+        for (ReasonKind other : kAllKinds) {
+            EXPECT_EQ(reason.check(other), kTwistedAncestors.at(kind).count(other) == 1)
+                << kindName(kind) << ".check(" << kindName(other) << ")";
+        }
     }
 }
 
-TEST(Reason, ConnectionDoneIsCleanWithAReadableMessage) {
+TEST(Reason, KindsAreSpelledAsTwistedSpellsThem) {
+    const std::map<ReasonKind, std::string> names = {
+        {K::ConnectionClosed, "ConnectionClosed"},
+        {K::ConnectionDone, "ConnectionDone"},
+        {K::ConnectionLost, "ConnectionLost"},
+        {K::ConnectionAborted, "ConnectionAborted"},
+        {K::ConnectError, "ConnectError"},
+        {K::ConnectionRefusedError, "ConnectionRefusedError"},
+        {K::TCPTimedOutError, "TCPTimedOutError"},
+        {K::UserError, "UserError"},
+        {K::TimeoutError, "TimeoutError"},
+        {K::DNSLookupError, "DNSLookupError"},
+    };
+    for (ReasonKind kind : kAllKinds) {
+        EXPECT_EQ(kindName(kind), names.at(kind));
+    }
+}
+
+TEST(Reason, ConnectionDoneIsAConnectionClosedButNotLost) {
     Reason done = Reason::connectionDone();
-    EXPECT_EQ(done.kind(), ReasonKind::ConnectionDone);
-    EXPECT_TRUE(done.check(ReasonKind::ConnectionClosed));
-    EXPECT_FALSE(done.check(ReasonKind::ConnectionLost));
+    EXPECT_EQ(done.kind(), K::ConnectionDone);
     EXPECT_EQ(done.message(), "Connection was closed cleanly.");
     EXPECT_FALSE(done.errorCode());
 }
 
-TEST(Reason, FromErrorCodeMapsTheUsualSocketErrors) {
-    EXPECT_EQ(Reason::fromErrorCode(error::eof).kind(), ReasonKind::ConnectionDone);
-    EXPECT_EQ(Reason::fromErrorCode(error::connection_refused).kind(),
-              ReasonKind::ConnectionRefused);
-    EXPECT_EQ(Reason::fromErrorCode(error::timed_out).kind(), ReasonKind::TimeoutError);
-    EXPECT_EQ(Reason::fromErrorCode(error::host_not_found).kind(), ReasonKind::DNSLookupError);
-    Reason reset = Reason::fromErrorCode(error::connection_reset);
-    EXPECT_EQ(reset.kind(), ReasonKind::ConnectionLost);
-    EXPECT_EQ(reset.errorCode(), error::connection_reset);
-    EXPECT_EQ(reset.message(), boost::system::error_code(error::connection_reset).message());
+TEST(Reason, ErrnoCodeIsTheCodeAsioGives) {
+    EXPECT_EQ(errnoCode(ECONNRESET), error::connection_reset);
+    EXPECT_EQ(errnoCode(ECONNREFUSED), error::connection_refused);
+    EXPECT_EQ(errnoCode(ETIMEDOUT), error::timed_out);
 }
 
-TEST(Reason, FromErrnoMapsLikeFromErrorCode) {
-    EXPECT_EQ(Reason::fromErrno(ECONNREFUSED).kind(), ReasonKind::ConnectionRefused);
-    EXPECT_EQ(Reason::fromErrno(ETIMEDOUT).kind(), ReasonKind::TimeoutError);
-    Reason reset = Reason::fromErrno(ECONNRESET);
-    EXPECT_EQ(reset.kind(), ReasonKind::ConnectionLost);
-    EXPECT_EQ(reset.errorCode().value(), ECONNRESET);
-    EXPECT_EQ(reset.message(), "Connection reset by peer");
+// ---- once a connection is made: connectionEnded() ---------------------------
+
+TEST(Reason, OnAMadeConnectionEndOfFileIsConnectionDone) {
+    EXPECT_EQ(Reason::connectionEnded(error::eof).kind(), K::ConnectionDone);
+    EXPECT_EQ(Reason::connectionEnded({}).kind(), K::ConnectionDone);
 }
 
-TEST(Reason, KindNamesAreTwistedsSpelling) {
-    EXPECT_STREQ(poetry::reactor::kindName(ReasonKind::ConnectionDone), "ConnectionDone");
-    EXPECT_STREQ(poetry::reactor::kindName(ReasonKind::DNSLookupError), "DNSLookupError");
-    EXPECT_EQ(poetry::reactor::parentKind(ReasonKind::ConnectionClosed),
-              ReasonKind::ConnectionClosed);
+TEST(Reason, OnAMadeConnectionEveryErrorIsConnectionLost) {
+    // Errors the kernel gives on an open connection; ETIMEDOUT (keepalive or
+    // retransmissions gave up) and ECONNREFUSED (an ICMP error) included.
+    for (int e : {ECONNRESET, EPIPE, ETIMEDOUT, ECONNABORTED, ECONNREFUSED, EHOSTUNREACH,
+                  ENETUNREACH, ENETDOWN, EIO}) {
+        Reason reason = Reason::connectionEnded(errnoCode(e));
+        EXPECT_EQ(reason.kind(), K::ConnectionLost) << "errno " << e;
+        EXPECT_EQ(reason.errorCode(), errnoCode(e));
+        EXPECT_EQ(reason.message(), errnoCode(e).message());
+    }
+    // Asio's own names for some of them, as a read_some or write_some gives them.
+    for (auto e : {error::connection_reset, error::broken_pipe, error::timed_out,
+                   error::connection_aborted, error::operation_aborted}) {
+        EXPECT_EQ(Reason::connectionEnded(e).kind(), K::ConnectionLost) << e;
+    }
+}
+
+TEST(Reason, OnAMadeConnectionNoErrnoIsEverAConnectErrorKind) {
+    for (int e = 1; e < 200; ++e) {
+        Reason reason = Reason::connectionEnded(errnoCode(e));
+        EXPECT_TRUE(reason.check(K::ConnectionLost)) << "errno " << e;
+        EXPECT_FALSE(reason.check(K::ConnectError)) << "errno " << e;
+        EXPECT_FALSE(reason.check(K::DNSLookupError)) << "errno " << e;
+    }
+}
+
+// ---- while connecting: connectFailed() ----------------------------------------
+
+TEST(Reason, WhileConnectingRefusedIsConnectionRefusedError) {
+    for (Reason reason : {Reason::connectFailed(errnoCode(ECONNREFUSED)),
+                          Reason::connectFailed(error::connection_refused)}) {
+        EXPECT_EQ(reason.kind(), K::ConnectionRefusedError);
+        EXPECT_EQ(reason.message(), "Connection refused");
+        EXPECT_EQ(reason.errorCode(), error::connection_refused);
+    }
+}
+
+TEST(Reason, WhileConnectingAKernelTimeoutIsTCPTimedOutErrorNotTheConnectorsTimeoutError) {
+    Reason reason = Reason::connectFailed(errnoCode(ETIMEDOUT));
+    EXPECT_EQ(reason.kind(), K::TCPTimedOutError);
+    EXPECT_TRUE(reason.check(K::ConnectError));
+    EXPECT_FALSE(reason.check(K::TimeoutError));
+    EXPECT_FALSE(reason.check(K::UserError));
+}
+
+TEST(Reason, WhileConnectingAnyOtherErrorIsAPlainConnectError) {
+    for (int e : {ENETUNREACH, EHOSTUNREACH, EADDRNOTAVAIL, EMFILE, ECONNRESET, EACCES}) {
+        Reason reason = Reason::connectFailed(errnoCode(e));
+        EXPECT_EQ(reason.kind(), K::ConnectError) << "errno " << e;
+        EXPECT_EQ(reason.message(), errnoCode(e).message());
+    }
+    // Without an error code there is still no connection, and no "Success" message.
+    EXPECT_EQ(Reason::connectFailed({}).kind(), K::ConnectError);
+    EXPECT_EQ(Reason::connectFailed({}).message(), "An error occurred while connecting.");
+}
+
+TEST(Reason, WhileConnectingNoErrnoIsEverAConnectionClosedKind) {
+    for (int e = 1; e < 200; ++e) {
+        Reason reason = Reason::connectFailed(errnoCode(e));
+        EXPECT_TRUE(reason.check(K::ConnectError)) << "errno " << e;
+        EXPECT_FALSE(reason.check(K::ConnectionClosed)) << "errno " << e;
+    }
+}
+
+TEST(Reason, TheSameErrnoIsAConnectErrorBeforeAndConnectionLostAfter) {
+    EXPECT_EQ(Reason::connectFailed(errnoCode(ETIMEDOUT)).kind(), K::TCPTimedOutError);
+    EXPECT_EQ(Reason::connectionEnded(errnoCode(ETIMEDOUT)).kind(), K::ConnectionLost);
+    EXPECT_EQ(Reason::connectFailed(errnoCode(ECONNREFUSED)).kind(), K::ConnectionRefusedError);
+    EXPECT_EQ(Reason::connectionEnded(errnoCode(ECONNREFUSED)).kind(), K::ConnectionLost);
+}
+
+// ---- before connecting: the name ----------------------------------------------
+
+TEST(Reason, AFailedLookupIsADNSLookupErrorNamingTheHost) {
+    Reason reason = Reason::dnsLookupFailed("nosuch.invalid", "Host not found (authoritative)",
+                                            error::host_not_found);
+    EXPECT_EQ(reason.kind(), K::DNSLookupError);
+    EXPECT_EQ(reason.message(),
+              "DNS lookup failed: address 'nosuch.invalid' not found: Host not found "
+              "(authoritative)");
+    EXPECT_EQ(reason.errorCode(), error::host_not_found);
+    EXPECT_FALSE(reason.check(K::ConnectError));
 }
 
 }  // namespace

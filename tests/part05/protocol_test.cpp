@@ -58,13 +58,6 @@ TEST(Factory, BuildsTheProtocolTypeItWasGivenAndSetsItsFactory) {
     EXPECT_EQ(served->factory(), &serverFactory);
 }
 
-TEST(Factory, EveryBuildIsANewProtocol) {
-    ClientFactoryFor<RecordingProtocol> factory;
-    auto first = factory.buildProtocol({"127.0.0.1", 1});
-    auto second = factory.buildProtocol({"127.0.0.1", 2});
-    EXPECT_NE(first.get(), second.get());
-}
-
 TEST(Factory, FactoryAsTheWrongTypeThrows) {
     ClientFactoryFor<RecordingProtocol> factory;
     auto protocol = factory.buildProtocol({"127.0.0.1", 1});

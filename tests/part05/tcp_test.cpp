@@ -3,12 +3,17 @@
 #include <gtest/gtest.h>
 
 #include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -28,6 +33,7 @@ using poetry::protocols::ClientFactoryFor;
 using poetry::protocols::Connector;
 using poetry::protocols::Protocol;
 using poetry::protocols::ServerFactoryFor;
+using poetry::reactor::errnoCode;
 using poetry::reactor::kindName;
 using poetry::reactor::Reactor;
 using poetry::reactor::Reason;
@@ -56,9 +62,21 @@ class ServeProtocol;
 
 class ServeFactory : public ServerFactoryFor<ServeProtocol> {
   public:
+    std::unique_ptr<Protocol> buildProtocol(const Address& address) override {
+        ++builds;
+        if (refuse) {
+            return nullptr;
+        }
+        return ServerFactoryFor<ServeProtocol>::buildProtocol(address);
+    }
+
     std::string payload = "hello";
     Ending ending = Ending::Lose;
-    std::vector<std::string> lost;  // the reasons the server's connections ended with
+    bool refuse = false;                   // buildProtocol() returns null
+    int builds = 0;                        // how many times buildProtocol() was called
+    std::vector<std::string> lost;         // the reasons the server's connections ended with
+    std::optional<Reason> lastLost;        // the last of them, whole
+    std::function<void()> onLost = [] {};  // called after each connectionLost()
 };
 
 class ServeProtocol : public Protocol {
@@ -73,7 +91,10 @@ class ServeProtocol : public Protocol {
         }
     }
     void connectionLost(const Reason& reason) override {
-        factoryAs<ServeFactory>().lost.push_back(kindName(reason.kind()));
+        auto& f = factoryAs<ServeFactory>();
+        f.lost.push_back(kindName(reason.kind()));
+        f.lastLost = reason;
+        f.onLost();
     }
 };
 
@@ -88,6 +109,9 @@ class RecordingFactory : public ClientFactoryFor<RecordingProtocol> {
     std::unique_ptr<Protocol> buildProtocol(const Address& address) override {
         events.push_back("buildProtocol");
         peerAtBuild = address;
+        if (throwOnBuild) {
+            throw std::runtime_error("no protocol today");
+        }
         if (refuse) {
             return nullptr;
         }
@@ -97,6 +121,7 @@ class RecordingFactory : public ClientFactoryFor<RecordingProtocol> {
     void clientConnectionFailed(Connector& connector, const Reason& reason) override {
         events.push_back(std::string("clientConnectionFailed ") + kindName(reason.kind()));
         failReason = reason.message();
+        failure = reason;
         destination = connector.getDestination();
         stateAtEnd = connector.state();
         reactor.stop();
@@ -104,20 +129,26 @@ class RecordingFactory : public ClientFactoryFor<RecordingProtocol> {
     void clientConnectionLost(Connector& connector, const Reason& reason) override {
         events.push_back(std::string("clientConnectionLost ") + kindName(reason.kind()));
         stateAtEnd = connector.state();
-        reactor.stop();
+        if (stopAtEnd) {
+            reactor.stop();
+        }
     }
 
     Reactor& reactor;
     std::vector<std::string> events;
     std::string received;
     std::string failReason;
+    std::optional<Reason> failure;  // what clientConnectionFailed() was given
     Address destination;
     Address peerAtBuild;
     Address peerSeen;
     Address hostSeen;
     Connector::State stateAtEnd = Connector::State::Connecting;
-    bool refuse = false;
+    bool refuse = false;        // buildProtocol() returns null
+    bool throwOnBuild = false;  // buildProtocol() throws
     bool abortOnConnect = false;
+    bool stopAtEnd = true;                 // clientConnectionLost() stops the reactor
+    std::function<void()> onData = [] {};  // called after each dataReceived()
     enum class Later { Nothing, Lose, Abort } closeLater = Later::Nothing;
 };
 
@@ -143,7 +174,9 @@ class RecordingProtocol : public Protocol {
         }
     }
     void dataReceived(std::string_view data) override {
-        factoryAs<RecordingFactory>().received.append(data);
+        auto& f = factoryAs<RecordingFactory>();
+        f.received.append(data);
+        f.onData();
     }
     void connectionLost(const Reason& reason) override {
         factoryAs<RecordingFactory>().events.push_back(std::string("connectionLost ") +
@@ -162,46 +195,74 @@ TEST(ListenTCP, PortZeroReportsTheRealPort) {
     EXPECT_TRUE(reactor.getReaders().empty());
 }
 
-// Out of descriptors, a port pauses accepting for a moment; stopListening() in that
-// moment leaves nothing armed. The process's own limit is lowered to make it happen.
-TEST(ListenTCP, StopListeningWhilePausedLeavesNothingArmed) {
+// Out of descriptors, accept() fails while the waiting client keeps the listening
+// socket readable: a port that kept watching it would have doRead() called again at
+// once, forever (a spin). The test plays the reactor and calls doRead() itself once,
+// with the process's own limit lowered so that no descriptor is left, and looks at
+// what the port left registered: no timing involved.
+class OutOfDescriptors : public testing::Test {
+  protected:
+    void SetUp() override {
 #ifdef POETRY_SANITIZED
-    GTEST_SKIP() << "UBSan's memory probe needs a spare descriptor (see programs_test)";
+        GTEST_SKIP() << "UBSan's memory probe needs a spare descriptor (see programs_test)";
 #endif
+        port = poetry::protocols::listenTCP(reactor, 0, serverFactory);
+        waiting.emplace(port->getHost().port);  // made before the limit drops
+    }
+
+    // Calls the port's doRead() with no descriptor to spare; returns its stderr.
+    std::string doReadWithNoDescriptorLeft() {
+        testing::internal::CaptureStderr();  // before the limit: it needs descriptors too
+        rlimit saved{};
+        EXPECT_EQ(getrlimit(RLIMIT_NOFILE, &saved), 0);
+        int lowestFree = ::dup(0);
+        EXPECT_GE(lowestFree, 0);
+        ::close(lowestFree);
+        rlimit tight = saved;
+        tight.rlim_cur = static_cast<rlim_t>(lowestFree);  // no new descriptor at all
+        EXPECT_EQ(setrlimit(RLIMIT_NOFILE, &tight), 0);
+        auto why = port->doRead();
+        setrlimit(RLIMIT_NOFILE, &saved);
+        EXPECT_FALSE(why) << "the port must live on";
+        return testing::internal::GetCapturedStderr();
+    }
+
     Reactor reactor;
     ServeFactory serverFactory;
-    auto port = poetry::protocols::listenTCP(reactor, 0, serverFactory);
-    poetry::test::ClientSocket waiting(port->getHost().port);  // made before the limit drops
+    std::shared_ptr<poetry::protocols::Port> port;
+    std::optional<poetry::test::ClientSocket> waiting;
+};
 
-    testing::internal::CaptureStderr();  // before the limit: it needs descriptors too
-    rlimit saved{};
-    ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &saved), 0);
-    int lowestFree = ::dup(0);
-    ASSERT_GE(lowestFree, 0);
-    ::close(lowestFree);
-    rlimit tight = saved;
-    tight.rlim_cur = static_cast<rlim_t>(lowestFree);  // no new descriptor at all
-    ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &tight), 0);
+TEST_F(OutOfDescriptors, ThePortStopsWatchingAndArmsOneResume) {
+    std::string err = doReadWithNoDescriptorLeft();
+    EXPECT_NE(err.find("cannot accept: Too many open files"), std::string::npos) << err;
+    EXPECT_TRUE(reactor.getReaders().empty()) << "still watched: doRead() would come back at once";
+    ASSERT_EQ(reactor.getDelayedCalls().size(), 1u);
+    EXPECT_LE(reactor.getDelayedCalls()[0]->getTime() - reactor.seconds(),
+              poetry::protocols::kAcceptPause);
 
-    bool wasPaused = false;
-    reactor.callLater(Seconds(0.05), [&] {
-        wasPaused = reactor.getDelayedCalls().size() == 2;  // the resume, and this one's guard
-        port->stopListening();
-        reactor.stop();
-    });
+    // Descriptors are back: the resume watches the socket again, and the waiting
+    // client is served (the server's connection ends when its poem is sent).
+    serverFactory.onLost = [&] { reactor.stop(); };
     runWithLimit(reactor);
-    setrlimit(RLIMIT_NOFILE, &saved);
-    std::string err = testing::internal::GetCapturedStderr();
+    EXPECT_EQ(serverFactory.lost, std::vector<std::string>{"ConnectionDone"});
+    EXPECT_EQ(waiting->readAll(), "hello");
+    EXPECT_EQ(reactor.getReaders().size(), 1u);  // the port, listening again
+}
 
-    EXPECT_NE(err.find("cannot accept"), std::string::npos) << err;
-    EXPECT_TRUE(wasPaused) << "the port should have been waiting to resume";
+TEST_F(OutOfDescriptors, StopListeningWhilePausedLeavesNothingArmed) {
+    doReadWithNoDescriptorLeft();
+    ASSERT_EQ(reactor.getDelayedCalls().size(), 1u) << "the port should be waiting to resume";
+    port->stopListening();
     EXPECT_TRUE(reactor.getDelayedCalls().empty()) << "stopListening() left a call armed";
+    EXPECT_TRUE(reactor.getReaders().empty());
 }
 
 TEST(ListenTCP, BadInterfaceIsAClearError) {
     Reactor reactor;
     ServeFactory serverFactory;
-    EXPECT_THROW(poetry::protocols::listenTCP(reactor, 0, serverFactory, "not-an-ip"),
+    EXPECT_THROW(poetry::protocols::listenTCP(reactor, 0, serverFactory,
+                                              poetry::protocols::kDefaultBacklog, "not-an-ip"),
                  std::runtime_error);
 }
 
@@ -239,7 +300,9 @@ TEST(ConnectTCP, RefusedReachesClientConnectionFailed) {
     runWithLimit(reactor);
     EXPECT_EQ(factory.events,
               (std::vector<std::string>{"startedConnecting",
-                                        "clientConnectionFailed ConnectionRefused"}));
+                                        "clientConnectionFailed ConnectionRefusedError"}));
+    EXPECT_TRUE(factory.failure->check(ReasonKind::ConnectError));
+    EXPECT_EQ(factory.failure->errorCode(), errnoCode(ECONNREFUSED));
     EXPECT_EQ(factory.destination, (Address{"127.0.0.1", port}));
     EXPECT_EQ(factory.stateAtEnd, Connector::State::Disconnected);
     EXPECT_TRUE(reactor.getDelayedCalls().empty());
@@ -254,6 +317,7 @@ TEST(ConnectTCP, UnknownHostIsADNSLookupError) {
     EXPECT_EQ(factory.events, (std::vector<std::string>{"startedConnecting",
                                                         "clientConnectionFailed DNSLookupError"}));
     EXPECT_NE(factory.failReason.find("no-such-poetry-server.invalid"), std::string::npos);
+    EXPECT_FALSE(factory.failure->check(ReasonKind::ConnectError)) << "an IOError in Twisted";
     EXPECT_TRUE(reactor.getDelayedCalls().empty());
 }
 
@@ -273,44 +337,106 @@ TEST(ConnectTCP, StopConnectingFailsTheAttemptAtOnce) {
     auto connector = poetry::protocols::connectTCP(reactor, "127.0.0.1", 9, factory);
     reactor.callLater(Seconds(0), [&] { connector->stopConnecting(); });
     runWithLimit(reactor);
-    EXPECT_EQ(factory.events, (std::vector<std::string>{"startedConnecting",
-                                                        "clientConnectionFailed ConnectError"}));
+    EXPECT_EQ(factory.events,
+              (std::vector<std::string>{"startedConnecting", "clientConnectionFailed UserError"}));
     EXPECT_EQ(factory.failReason, "User aborted connection.");
+    EXPECT_TRUE(factory.failure->check(ReasonKind::ConnectError));
     EXPECT_THROW(connector->stopConnecting(), poetry::protocols::NotConnectingError);
     EXPECT_TRUE(reactor.getDelayedCalls().empty());
 }
 
-TEST(ConnectTCP, NoAnswerWithinTheTimeoutIsATimeoutError) {
-    // A listener with a backlog of 0 and one connection already queued drops the
-    // next SYN, so that connect cannot finish before our short timeout.
-    int listener = ::socket(AF_INET, SOCK_STREAM, 0);
-    ASSERT_GE(listener, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-    ASSERT_EQ(::listen(listener, 0), 0);
-    socklen_t length = sizeof address;
-    ::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length);
-    std::vector<int> fillers;
-    for (int i = 0; i < 2; ++i) {
-        int filler = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-        ::connect(filler, reinterpret_cast<sockaddr*>(&address), sizeof address);
-        fillers.push_back(filler);
+// A loopback listener that never accepts, with a backlog of 0 and one connection
+// already waiting in its queue: the kernel drops every further SYN, so a connect to
+// it gets no answer at all (and nothing leaves the machine).
+class FullListener {
+  public:
+    FullListener() : fd_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
+        address_.sin_family = AF_INET;
+        address_.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t length = sizeof address_;
+        if (fd_ < 0 || ::bind(fd_, addr(), sizeof address_) != 0 || ::listen(fd_, 0) != 0 ||
+            ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address_), &length) != 0) {
+            throw std::runtime_error("FullListener: cannot listen");
+        }
+        filler_.emplace(port());
+        // The listener turns readable when the filler's connection is in its queue:
+        // from then on the queue is full.
+        pollfd ready{fd_, POLLIN, 0};
+        if (::poll(&ready, 1, 10'000) != 1) {
+            throw std::runtime_error("FullListener: the filler never reached the queue");
+        }
     }
-    ::usleep(100 * 1000);
+    ~FullListener() { ::close(fd_); }
+    FullListener(const FullListener&) = delete;
+    FullListener& operator=(const FullListener&) = delete;
 
+    std::uint16_t port() const { return ntohs(address_.sin_port); }
+    const sockaddr* addr() const { return reinterpret_cast<const sockaddr*>(&address_); }
+
+  private:
+    int fd_;
+    sockaddr_in address_{};
+    std::optional<poetry::test::ClientSocket> filler_;
+};
+
+TEST(ConnectTCP, NoAnswerWithinTheTimeoutIsATimeoutError) {
+    FullListener silent;
     Reactor reactor;
     RecordingFactory factory(reactor);
-    poetry::protocols::connectTCP(reactor, "127.0.0.1", ntohs(address.sin_port), factory,
-                                  Seconds(0.3));
+    poetry::protocols::connectTCP(reactor, "127.0.0.1", silent.port(), factory, Seconds(0.3));
     runWithLimit(reactor);
-    for (int fd : fillers) {
-        ::close(fd);
-    }
-    ::close(listener);
     EXPECT_EQ(factory.events, (std::vector<std::string>{"startedConnecting",
                                                         "clientConnectionFailed TimeoutError"}));
+    EXPECT_EQ(factory.failReason, "User timeout caused connection failure.");
+    // Twisted's tree: the connector's deadline is a UserError, so a ConnectError,
+    // and not the kernel's TCPTimedOutError.
+    EXPECT_TRUE(factory.failure->check(ReasonKind::UserError));
+    EXPECT_TRUE(factory.failure->check(ReasonKind::ConnectError));
+    EXPECT_FALSE(factory.failure->check(ReasonKind::TCPTimedOutError));
+    EXPECT_TRUE(reactor.getWriters().empty());
+}
+
+// When the kernel itself gives up on a connect, the socket's error is ETIMEDOUT,
+// which the connector maps with Reason::connectFailed(): a TCPTimedOutError. One
+// SYN retry (TCP_SYNCNT) makes the kernel give up after about 3 s instead of 2 min;
+// the connector sets no such option, so this test makes the connect itself.
+TEST(ConnectTCP, AKernelThatGivesUpOnAConnectSaysETIMEDOUTWhichIsTCPTimedOutError) {
+    FullListener silent;
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    ASSERT_GE(fd, 0);
+    int retries = 1;
+    ASSERT_EQ(::setsockopt(fd, IPPROTO_TCP, TCP_SYNCNT, &retries, sizeof retries), 0);
+    ASSERT_EQ(::connect(fd, silent.addr(), sizeof(sockaddr_in)), -1);
+    ASSERT_EQ(errno, EINPROGRESS);
+    pollfd done{fd, POLLOUT, 0};
+    ASSERT_EQ(::poll(&done, 1, 30'000), 1) << "the kernel never gave up";
+    int error = 0;
+    socklen_t length = sizeof error;
+    ASSERT_EQ(::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length), 0);
+    ::close(fd);
+    ASSERT_EQ(error, ETIMEDOUT);
+    Reason reason = Reason::connectFailed(errnoCode(error));
+    EXPECT_EQ(reason.kind(), ReasonKind::TCPTimedOutError);
+    EXPECT_FALSE(reason.check(ReasonKind::TimeoutError));
+}
+
+// A factory whose buildProtocol() throws: the connection was never handed to a
+// protocol, so the factory hears a ConnectError (as Twisted's BaseClient makes one
+// of any end before it is connected), never a ConnectionClosed kind.
+TEST(ConnectTCP, ABuildProtocolThatThrowsIsAConnectError) {
+    Reactor reactor;
+    ServeFactory serverFactory;
+    serverFactory.payload = "";  // the server's side only reads: it is no writer
+    serverFactory.ending = Ending::Nothing;
+    auto port = poetry::protocols::listenTCP(reactor, 0, serverFactory);
+    RecordingFactory factory(reactor);
+    factory.throwOnBuild = true;
+    poetry::protocols::connectTCP(reactor, "127.0.0.1", port->getHost().port, factory);
+    runWithLimit(reactor);
+    EXPECT_EQ(factory.events, (std::vector<std::string>{"startedConnecting", "buildProtocol",
+                                                        "clientConnectionFailed ConnectError"}));
+    EXPECT_EQ(factory.failReason, "no protocol today");
+    EXPECT_TRUE(reactor.getDelayedCalls().empty());
     EXPECT_TRUE(reactor.getWriters().empty());
 }
 
@@ -343,8 +469,6 @@ TEST(Transport, AbortConnectionIsConnectionAborted) {
               (std::vector<std::string>{"startedConnecting", "buildProtocol", "connectionMade",
                                         "connectionLost ConnectionAborted",
                                         "clientConnectionLost ConnectionAborted"}));
-    Reason aborted(ReasonKind::ConnectionAborted, "");
-    EXPECT_TRUE(aborted.check(ReasonKind::ConnectionLost));
 }
 
 // A protocol may close its connection from a timer, where the reactor's own
@@ -367,6 +491,7 @@ TEST(Transport, LoseAndAbortFromATimerAreSafe) {
     }
 }
 
+// A reset seen by a read: ECONNRESET on a made connection is ConnectionLost.
 TEST(Transport, APeerThatAbortsIsALostConnectionNotADoneOne) {
     Reactor reactor;
     ServeFactory serverFactory;
@@ -375,8 +500,47 @@ TEST(Transport, APeerThatAbortsIsALostConnectionNotADoneOne) {
     RecordingFactory factory(reactor);
     poetry::protocols::connectTCP(reactor, "127.0.0.1", port->getHost().port, factory);
     runWithLimit(reactor);
-    ASSERT_FALSE(factory.events.empty());
+    ASSERT_GE(factory.events.size(), 2u);
+    EXPECT_EQ(factory.events[factory.events.size() - 2], "connectionLost ConnectionLost");
     EXPECT_EQ(factory.events.back(), "clientConnectionLost ConnectionLost");
+}
+
+// A reset that comes as the connection is made (the server accepts and resets at
+// once, before the client has read a byte): the connection was made, so it is a
+// ConnectionLost for the protocol, never a failure to connect.
+TEST(Transport, AResetRightAfterTheConnectIsConnectionLostNotAConnectError) {
+    Reactor reactor;
+    ServeFactory serverFactory;
+    serverFactory.payload = "";
+    serverFactory.ending = Ending::Abort;
+    auto port = poetry::protocols::listenTCP(reactor, 0, serverFactory);
+    RecordingFactory factory(reactor);
+    poetry::protocols::connectTCP(reactor, "127.0.0.1", port->getHost().port, factory);
+    runWithLimit(reactor);
+    EXPECT_EQ(factory.events,
+              (std::vector<std::string>{"startedConnecting", "buildProtocol", "connectionMade",
+                                        "connectionLost ConnectionLost",
+                                        "clientConnectionLost ConnectionLost"}));
+}
+
+// A reset seen by a write: the server is still sending a long poem when the client
+// aborts, so its next send fails (ECONNRESET, then EPIPE). On a made connection
+// that is ConnectionLost, whatever the errno.
+TEST(Transport, AWriteToAPeerThatAbortedIsConnectionLost) {
+    Reactor reactor;
+    ServeFactory serverFactory;
+    serverFactory.payload.assign(16 * 1024 * 1024, 'x');  // more than the socket buffers hold
+    serverFactory.onLost = [&] { reactor.stop(); };
+    auto port = poetry::protocols::listenTCP(reactor, 0, serverFactory);
+    RecordingFactory factory(reactor);
+    factory.abortOnConnect = true;
+    factory.stopAtEnd = false;  // the server's end is the one this test waits for
+    poetry::protocols::connectTCP(reactor, "127.0.0.1", port->getHost().port, factory);
+    runWithLimit(reactor);
+    EXPECT_EQ(serverFactory.lost, std::vector<std::string>{"ConnectionLost"});
+    const auto error = serverFactory.lastLost->errorCode();
+    EXPECT_TRUE(error == errnoCode(ECONNRESET) || error == errnoCode(EPIPE)) << error.message();
+    EXPECT_FALSE(serverFactory.lastLost->check(ReasonKind::ConnectError));
 }
 
 TEST(Connector, DisconnectClosesAMadeConnectionCleanly) {
@@ -387,29 +551,65 @@ TEST(Connector, DisconnectClosesAMadeConnectionCleanly) {
     RecordingFactory factory(reactor);
     auto connector =
         poetry::protocols::connectTCP(reactor, "127.0.0.1", port->getHost().port, factory);
-    std::function<void()> poll = [&] {
-        if (connector->state() == Connector::State::Connected && factory.received == "hello") {
+    Connector::State stateWhenGreeted = Connector::State::Disconnected;
+    factory.onData = [&] {
+        if (factory.received == "hello") {  // the whole greeting: now hang up
+            stateWhenGreeted = connector->state();
             connector->disconnect();
-        } else {
-            reactor.callLater(Seconds(0.01), poll);
         }
     };
-    reactor.callLater(Seconds(0.01), poll);
     runWithLimit(reactor);
-    EXPECT_EQ(factory.events.back(), "clientConnectionLost ConnectionDone");
+    EXPECT_EQ(stateWhenGreeted, Connector::State::Connected);
+    EXPECT_EQ(factory.events,
+              (std::vector<std::string>{"startedConnecting", "buildProtocol", "connectionMade",
+                                        "connectionLost ConnectionDone",
+                                        "clientConnectionLost ConnectionDone"}));
 }
 
-TEST(Factory, ABuildProtocolThatReturnsNullClosesTheConnection) {
+// A client factory may refuse a connection by returning null from buildProtocol():
+// the connection is closed at once, with no protocol (so no makeConnection and no
+// read), and the factory hears clientConnectionLost, as in Twisted. The server's
+// side sees its connection end cleanly.
+TEST(Factory, AClientBuildProtocolThatReturnsNullClosesTheConnection) {
     Reactor reactor;
     ServeFactory serverFactory;
-    serverFactory.ending = Ending::Nothing;
+    serverFactory.payload = "";              // it sends nothing,
+    serverFactory.ending = Ending::Nothing;  // and waits for the client to close
+    serverFactory.onLost = [&] { reactor.stop(); };
     auto port = poetry::protocols::listenTCP(reactor, 0, serverFactory);
     RecordingFactory factory(reactor);
     factory.refuse = true;
+    factory.stopAtEnd = false;  // wait for the server's side to end
     poetry::protocols::connectTCP(reactor, "127.0.0.1", port->getHost().port, factory);
     runWithLimit(reactor);
+    EXPECT_EQ(serverFactory.lost, std::vector<std::string>{"ConnectionDone"});
     EXPECT_EQ(factory.events, (std::vector<std::string>{"startedConnecting", "buildProtocol",
                                                         "clientConnectionLost ConnectionDone"}));
+    EXPECT_EQ(factory.received, "");
+    EXPECT_TRUE(reactor.getWriters().empty());
+    EXPECT_EQ(reactor.getReaders().size(), 1u);  // only the listening port
+    EXPECT_TRUE(reactor.getDelayedCalls().empty());
+}
+
+// A server factory may refuse too: the accepted socket is closed at once, with no
+// protocol (so nothing is written), and the port goes on listening.
+TEST(Factory, AServerBuildProtocolThatReturnsNullClosesTheConnection) {
+    Reactor reactor;
+    ServeFactory serverFactory;
+    serverFactory.refuse = true;
+    auto port = poetry::protocols::listenTCP(reactor, 0, serverFactory);
+    RecordingFactory factory(reactor);
+    poetry::protocols::connectTCP(reactor, "127.0.0.1", port->getHost().port, factory);
+    runWithLimit(reactor);
+    EXPECT_EQ(serverFactory.builds, 1);
+    EXPECT_TRUE(serverFactory.lost.empty()) << "no protocol, so no connectionLost";
+    EXPECT_EQ(factory.events,
+              (std::vector<std::string>{"startedConnecting", "buildProtocol", "connectionMade",
+                                        "connectionLost ConnectionDone",
+                                        "clientConnectionLost ConnectionDone"}));
+    EXPECT_EQ(factory.received, "");
+    EXPECT_TRUE(reactor.getWriters().empty());
+    EXPECT_EQ(reactor.getReaders().size(), 1u);  // the port, still listening
 }
 
 // A factory may try again from clientConnectionFailed(): the same connector

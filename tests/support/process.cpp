@@ -6,9 +6,11 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -85,17 +87,10 @@ Process::Process(const std::string& program, const std::vector<std::string>& arg
 Process::~Process() {
     if (pid_ > 0) {
         ::kill(pid_, SIGTERM);
-        for (int i = 0; i < 100 && pid_ > 0; ++i) {
-            if (waitpid(pid_, &status_, WNOHANG) == pid_) {
-                pid_ = -1;
-            } else {
-                usleep(20'000);
-            }
-        }
-        if (pid_ > 0) {
+        if (!waitForExit(pid_, 2s)) {
             ::kill(pid_, SIGKILL);
-            waitpid(pid_, &status_, 0);
         }
+        waitpid(pid_, &status_, 0);
     }
     if (outFd_ >= 0) {
         close(outFd_);
@@ -163,6 +158,20 @@ std::string Process::readLine(std::chrono::milliseconds timeout) {
     }
 }
 
+bool Process::waitForErr(const std::string& text, std::chrono::milliseconds timeout) {
+    auto deadline = Clock::now() + timeout;
+    while (err_.find(text) == std::string::npos) {
+        if (outFd_ < 0 && errFd_ < 0) {
+            return false;
+        }
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+        if (left <= 0ms || !pump(left)) {
+            return false;
+        }
+    }
+    return true;
+}
+
 int Process::wait(std::chrono::milliseconds timeout) {
     auto deadline = Clock::now() + timeout;
     while (outFd_ >= 0 || errFd_ >= 0) {
@@ -172,16 +181,11 @@ int Process::wait(std::chrono::milliseconds timeout) {
         }
     }
     if (pid_ > 0) {
-        for (;;) {
-            pid_t done = waitpid(pid_, &status_, WNOHANG);
-            if (done == pid_) {
-                break;
-            }
-            if (Clock::now() >= deadline) {
-                throw std::runtime_error("process closed its output but did not exit");
-            }
-            usleep(5'000);
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+        if (!waitForExit(pid_, std::max(left, 0ms))) {
+            throw std::runtime_error("process closed its output but did not exit");
         }
+        waitpid(pid_, &status_, 0);
         pid_ = -1;
     }
     if (WIFSIGNALED(status_)) {
@@ -225,6 +229,20 @@ std::vector<std::string> splitLines(const std::string& text) {
         lines.push_back(line);
     }
     return lines;
+}
+
+bool waitForExit(pid_t pid, std::chrono::milliseconds timeout) {
+    int exited = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+    if (exited < 0) {
+        fail("pidfd_open");
+    }
+    pollfd ready{exited, POLLIN, 0};  // readable once the process has exited
+    int rc;
+    do {
+        rc = poll(&ready, 1, static_cast<int>(timeout.count()));
+    } while (rc < 0 && errno == EINTR);
+    close(exited);
+    return rc == 1;
 }
 
 std::uint16_t refusedPort() {

@@ -42,6 +42,10 @@ class Process {
     /// line does not come within `timeout` or stdout closes first.
     std::string readLine(std::chrono::milliseconds timeout = 20s);
 
+    /// Reads the output until stderr contains `text`, at most `timeout`: true when
+    /// it does, false if it did not come in time or the output closed first.
+    bool waitForErr(const std::string& text, std::chrono::milliseconds timeout = 20s);
+
     /// Waits for the process to exit, collecting all its output; returns the exit code,
     /// or 128 + the signal number if a signal killed it. Kills it and throws
     /// std::runtime_error if it has not exited within `timeout`.
@@ -113,5 +117,10 @@ std::vector<std::string> splitLines(const std::string& text);
 
 /// A port on 127.0.0.1 where nothing listens (bound, then closed at once).
 std::uint16_t refusedPort();
+
+/// Waits at most `timeout` for our child `pid` to exit, without reaping it (the
+/// caller's waitpid() or wait4() then returns at once): true when it has exited.
+/// It sleeps on the exit itself (a pidfd), so it returns the moment that happens.
+bool waitForExit(pid_t pid, std::chrono::milliseconds timeout);
 
 }  // namespace poetry::test
