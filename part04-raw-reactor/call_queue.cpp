@@ -7,19 +7,6 @@
 
 namespace poetry::reactor {
 
-namespace {
-
-// The heap's order: std::push_heap keeps the *greatest* element at the front, so
-// "greater" here means "due later" and the earliest call comes out first.
-struct DueLater {
-    template <typename Entry>
-    bool operator()(const Entry& a, const Entry& b) const {
-        return a.when != b.when ? a.when > b.when : a.sequence > b.sequence;
-    }
-};
-
-}  // namespace
-
 CallQueue::CallQueue(const ReactorTime& clock, std::function<void(Seconds)> scheduled)
     : clock_(clock), scheduled_(std::move(scheduled)) {}
 
@@ -34,10 +21,16 @@ std::shared_ptr<DelayedCall> CallQueue::schedule(Seconds delay, std::function<vo
 void CallQueue::push(const std::shared_ptr<DelayedCall>& call) {
     call->sequence_ = nextSequence_++;
     heap_.push_back({call->when_, call->sequence_, call});
-    std::push_heap(heap_.begin(), heap_.end(), DueLater{});
+    std::push_heap(heap_.begin(), heap_.end(), dueLater);
     if (scheduled_) {
         scheduled_(call->when_);
     }
+}
+
+// The heap's order: std::push_heap keeps the *greatest* entry at the front, so
+// "greater" here means "due later", and the earliest call comes out first.
+bool CallQueue::dueLater(const Entry& a, const Entry& b) {
+    return a.when != b.when ? a.when > b.when : a.sequence > b.sequence;
 }
 
 bool CallQueue::stale(const Entry& entry) {
@@ -62,11 +55,11 @@ void CallQueue::rescheduled(DelayedCall& call) {
 void CallQueue::dropStale() {
     if (staleEntries_ > 64 && staleEntries_ > heap_.size() / 2) {
         std::erase_if(heap_, stale);
-        std::make_heap(heap_.begin(), heap_.end(), DueLater{});
+        std::make_heap(heap_.begin(), heap_.end(), dueLater);
         staleEntries_ = 0;
     }
     while (!heap_.empty() && stale(heap_.front())) {
-        std::pop_heap(heap_.begin(), heap_.end(), DueLater{});
+        std::pop_heap(heap_.begin(), heap_.end(), dueLater);
         heap_.pop_back();
         --staleEntries_;
     }
@@ -77,7 +70,7 @@ std::vector<std::shared_ptr<DelayedCall>> CallQueue::pending() const {
     std::copy_if(heap_.begin(), heap_.end(), std::back_inserter(live),
                  [](const Entry& entry) { return !stale(entry); });
     std::sort(live.begin(), live.end(),
-              [](const Entry& a, const Entry& b) { return DueLater{}(b, a); });
+              [](const Entry& a, const Entry& b) { return dueLater(b, a); });
     std::vector<std::shared_ptr<DelayedCall>> calls;
     for (const auto& entry : live) {
         calls.push_back(entry.call);
@@ -101,7 +94,7 @@ void CallQueue::runDue(Seconds now, bool includeNew, const std::function<void()>
         if (heap_.empty() || heap_.front().when > now || heap_.front().sequence >= limit) {
             return;
         }
-        std::pop_heap(heap_.begin(), heap_.end(), DueLater{});
+        std::pop_heap(heap_.begin(), heap_.end(), dueLater);
         std::shared_ptr<DelayedCall> call = std::move(heap_.back().call);
         heap_.pop_back();
         if (!onError) {

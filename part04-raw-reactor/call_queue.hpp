@@ -57,6 +57,7 @@ class CallQueue : public std::enable_shared_from_this<CallQueue> {
     void cancelled();
     void rescheduled(DelayedCall& call);
     void dropStale();
+    static bool dueLater(const Entry& a, const Entry& b);
     static bool stale(const Entry& entry);
 
     const ReactorTime& clock_;

@@ -12,11 +12,10 @@
 #include "part04-raw-reactor/reactor.hpp"
 
 #include <csignal>
-#include <exception>
-#include <iostream>
 #include <utility>
 
 #include "part04-raw-reactor/call_queue.hpp"
+#include "part04-raw-reactor/log.hpp"
 
 namespace poetry::reactor {
 
@@ -132,30 +131,6 @@ void Reactor::remove(FileDescriptor& descriptor, Direction direction) {
 }
 //! [add]
 
-void Reactor::addReader(std::shared_ptr<ReadDescriptor> reader) {
-    add(std::move(reader), Direction::Read);
-}
-
-void Reactor::removeReader(ReadDescriptor& reader) {
-    remove(reader, Direction::Read);
-}
-
-void Reactor::addWriter(std::shared_ptr<WriteDescriptor> writer) {
-    add(std::move(writer), Direction::Write);
-}
-
-void Reactor::removeWriter(WriteDescriptor& writer) {
-    remove(writer, Direction::Write);
-}
-
-const std::list<std::shared_ptr<FileDescriptor>>& Reactor::getReaders() const {
-    return watched_[slot(Direction::Read)];
-}
-
-const std::list<std::shared_ptr<FileDescriptor>>& Reactor::getWriters() const {
-    return watched_[slot(Direction::Write)];
-}
-
 //! [callLater]
 // Delayed calls wait in a heap (CallQueue); one Asio timer is set for the earliest.
 std::shared_ptr<DelayedCall> Reactor::callLater(Seconds delay, std::function<void()> fn) {
@@ -210,20 +185,18 @@ std::vector<std::shared_ptr<DelayedCall>> Reactor::getDelayedCalls() const {
 }
 
 void Reactor::resolve(const std::string& host, std::uint16_t port, Resolved done) {
-    auto resolver = std::make_shared<asio::ip::tcp::resolver>(io_);  // lives until the answer
-    resolver->async_resolve(host, std::to_string(port), asio::ip::tcp::resolver::numeric_service,
-                            [resolver, host, done = std::move(done)](
-                                error_code error, asio::ip::tcp::resolver::results_type results) {
-                                std::vector<asio::ip::tcp::endpoint> addresses;
-                                for (const auto& entry : results) {
-                                    addresses.push_back(entry.endpoint());
-                                }
-                                try {
-                                    done(error, std::move(addresses));
-                                } catch (...) {
-                                    logError("the callback of resolve(" + host + ")");
-                                }
-                            });
+    using asio::ip::tcp;
+    auto resolver = std::make_shared<tcp::resolver>(io_);  // lives until the answer
+    auto answered = [resolver, host, done = std::move(done)](error_code error,
+                                                             tcp::resolver::results_type results) {
+        try {
+            done(error, std::vector<tcp::endpoint>(results.begin(), results.end()));
+        } catch (...) {
+            logError("the callback of resolve(" + host + ")");
+        }
+    };
+    resolver->async_resolve(host, std::to_string(port), tcp::resolver::numeric_service,
+                            std::move(answered));
 }
 
 void Reactor::run() {
@@ -277,18 +250,6 @@ void Reactor::waitForSignal() {
 
 boost::asio::io_context& Reactor::context() {
     return io_;
-}
-
-std::string logError(std::string_view where) {
-    std::string what = "unknown exception";
-    try {
-        throw;  // the exception being handled, to learn what it is
-    } catch (const std::exception& error) {
-        what = error.what();
-    } catch (...) {
-    }
-    std::cerr << "Unhandled error in " << where << ": " << what << std::endl;
-    return what;
 }
 
 }  // namespace poetry::reactor

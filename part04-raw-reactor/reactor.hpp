@@ -10,7 +10,6 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
@@ -58,30 +57,34 @@ class Reactor : public ReactorTime {
     /// std::invalid_argument. Called by whoever has a connected socket to watch:
     /// client 1.0's `main`, part05's transports and ports. The descriptor's socket
     /// should be non-blocking, as Twisted expects of every descriptor.
-    void addReader(std::shared_ptr<ReadDescriptor> reader);
+    void addReader(std::shared_ptr<ReadDescriptor> reader) {
+        add(std::move(reader), Direction::Read);
+    }
 
     /// Stops watching `reader` for reading; no doRead() call follows this one, even
     /// if the socket was already readable in this turn of the loop. Removing one that
     /// is not a reader does nothing. Called by the descriptor's owner (also from inside
     /// its own doRead(), or from a timer), and by the reactor before connectionLost().
-    void removeReader(ReadDescriptor& reader);
+    void removeReader(ReadDescriptor& reader) { remove(reader, Direction::Read); }
 
     /// Starts calling `writer->doWrite()` whenever its fileno() is writable.
     /// Called by part05's transports when they have data queued; the same rules as
     /// addReader(). A descriptor can be reader and writer of one socket at once.
-    void addWriter(std::shared_ptr<WriteDescriptor> writer);
+    void addWriter(std::shared_ptr<WriteDescriptor> writer) {
+        add(std::move(writer), Direction::Write);
+    }
 
     /// Stops watching `writer` for writing; no doWrite() call follows. Called by a
     /// transport whose queue ran dry, and by the reactor before connectionLost().
-    void removeWriter(WriteDescriptor& writer);
+    void removeWriter(WriteDescriptor& writer) { remove(writer, Direction::Write); }
 
     /// The current readers, in the order they were added: the reactor's own list, to
     /// read, not to keep (it changes as descriptors come and go). Client 1.0's
     /// connectionLost() looks here for poetry sockets still at work.
-    const std::list<std::shared_ptr<FileDescriptor>>& getReaders() const;
+    const std::list<std::shared_ptr<FileDescriptor>>& getReaders() const { return watched_[0]; }
 
     /// The current writers, in the order they were added (for tests and checks).
-    const std::list<std::shared_ptr<FileDescriptor>>& getWriters() const;
+    const std::list<std::shared_ptr<FileDescriptor>>& getWriters() const { return watched_[1]; }
 
     /// Seconds on a monotonic clock (not the wall clock). Read by DelayedCall::reset()
     /// and by code that measures time on the reactor's clock.
@@ -149,7 +152,7 @@ class Reactor : public ReactorTime {
     boost::asio::steady_timer timer_{io_};
     std::optional<Seconds> timerDue_;  // when timer_ fires, if it is set
     std::shared_ptr<CallQueue> calls_;
-    std::array<std::list<std::shared_ptr<FileDescriptor>>, 2> watched_;  // readers, writers
+    std::array<std::list<std::shared_ptr<FileDescriptor>>, 2> watched_;  // [0] readers, [1] writers
     bool running_ = false;
     bool stopping_ = false;
     std::optional<boost::asio::signal_set> signals_;  // after stopOnSignals()
@@ -160,12 +163,5 @@ class ReactorNotRunning : public std::logic_error {
   public:
     using std::logic_error::logic_error;
 };
-
-/// Reports the exception being handled, as Twisted's `log.err` does: one line on
-/// stderr, `Unhandled error in WHERE: WHAT`, and the program goes on. Called from a
-/// catch block by whoever caught what a callback let escape: the reactor (doRead,
-/// doWrite, connectionLost, a delayed call, a resolve callback) and part05 (a
-/// factory's callback). Returns the exception's message.
-std::string logError(std::string_view where);
 
 }  // namespace poetry::reactor

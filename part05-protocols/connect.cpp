@@ -17,6 +17,7 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
+#include "part04-raw-reactor/log.hpp"
 #include "part05-protocols/tcp.hpp"
 
 namespace poetry::protocols {
@@ -34,7 +35,7 @@ namespace detail {
 class TcpClient : public TcpTransport {
   public:
     TcpClient(reactor::Reactor& reactor, std::shared_ptr<Connector> connector)
-        : TcpTransport(reactor, tcp::socket(reactor.context())), connector_(std::move(connector)) {}
+        : TcpTransport(reactor, TcpSocket(reactor.context())), connector_(std::move(connector)) {}
 
     // Begins the attempt: resolve the name (unless it is an IP literal), then connect.
     // Either way the next step runs from the reactor, never inside connectTCP().
@@ -123,13 +124,15 @@ class TcpClient : public TcpTransport {
         }
         error_code error;
         socket_.open(endpoint.protocol(), error);
+        if (!error) {
+            socket_.non_blocking(true, error);  // as the reactor wants it, once connected
+        }
         if (error) {
             // Out of file descriptors, most likely: this connection fails, the others go on.
             failIfNotConnected(Reason(ReasonKind::ConnectError,
                                       "Couldn't create a socket: " + error.message(), error));
             return;
         }
-        connectingTo_ = endpoint;
         // Returns at once; Asio calls doConnect() when the connect has finished.
         socket_.async_connect(endpoint, [self = self()](error_code result) {
             try {
@@ -156,7 +159,8 @@ class TcpClient : public TcpTransport {
             failOrTryNextAddress(Reason::connectFailed(error));  // refused, unreachable, ...
             return;
         }
-        adoptSocket(connectingTo_);
+        adoptSocket(candidates_[next_ - 1]);
+        candidates_ = {};  // connected: the other addresses are not needed any more
         std::unique_ptr<Protocol> protocol = connector_->buildProtocol(getPeer());
         connecting_ = false;
         if (!protocol) {
@@ -183,8 +187,7 @@ class TcpClient : public TcpTransport {
 
     std::shared_ptr<Connector> connector_;
     std::vector<tcp::endpoint> candidates_;  // the addresses to try, in order
-    std::size_t next_ = 0;                   // the next one to try
-    tcp::endpoint connectingTo_;             // the one being tried
+    std::size_t next_ = 0;                   // the next one to try (after the one being tried)
     bool connecting_ = true;
 };
 

@@ -7,6 +7,7 @@
 
 #include <boost/asio/ip/address.hpp>
 
+#include "part04-raw-reactor/log.hpp"
 #include "part05-protocols/tcp.hpp"
 
 namespace poetry::protocols {
@@ -39,7 +40,7 @@ Port::Port(reactor::Reactor& reactor, ServerFactory& factory, tcp::acceptor acce
 //! [accept]
 std::optional<Reason> Port::doRead() {
     for (int i = 0; i < kAcceptsPerRead; ++i) {
-        tcp::socket socket(reactor_.context());
+        TcpSocket socket(reactor_.context());
         tcp::endpoint peer;
         error_code error;
         acceptor_.accept(socket, peer, error);
@@ -65,7 +66,7 @@ std::optional<Reason> Port::doRead() {
     return std::nullopt;
 }
 
-void Port::accepted(tcp::socket socket, const tcp::endpoint& peer) {
+void Port::accepted(TcpSocket socket, const tcp::endpoint& peer) {
     auto transport = std::make_shared<TcpTransport>(reactor_, std::move(socket), peer);
     try {
         std::unique_ptr<Protocol> protocol = factory_.buildProtocol(transport->getPeer());

@@ -13,6 +13,7 @@
 #include "part04-raw-reactor/descriptor.hpp"
 #include "part04-raw-reactor/reactor.hpp"
 #include "part05-protocols/factory.hpp"
+#include "part05-protocols/tcp.hpp"
 
 namespace poetry::protocols {
 
@@ -60,7 +61,7 @@ class Port : public reactor::ReadDescriptor, public std::enable_shared_from_this
     std::string logPrefix() const override;
 
   private:
-    void accepted(boost::asio::ip::tcp::socket socket, const boost::asio::ip::tcp::endpoint& peer);
+    void accepted(TcpSocket socket, const boost::asio::ip::tcp::endpoint& peer);
     void pauseAccepting();
 
     reactor::Reactor& reactor_;

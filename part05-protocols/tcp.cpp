@@ -27,18 +27,14 @@ Address addressOf(const asio::ip::tcp::endpoint& endpoint) {
     return Address{endpoint.address().to_string(), endpoint.port()};
 }
 
-TcpTransport::TcpTransport(reactor::Reactor& reactor, asio::ip::tcp::socket socket,
+TcpTransport::TcpTransport(reactor::Reactor& reactor, TcpSocket socket,
                            const asio::ip::tcp::endpoint& peer)
     : reactor_(reactor), socket_(std::move(socket)) {
     if (socket_.is_open()) {
+        error_code ignored;  // a socket that cannot be made non-blocking fails its first read
+        socket_.non_blocking(true, ignored);
         adoptSocket(peer);
     }
-}
-
-void TcpTransport::adoptSocket(const asio::ip::tcp::endpoint& peer) {
-    peer_ = addressOf(peer);
-    error_code ignored;  // a socket that cannot be made non-blocking fails its first read
-    socket_.non_blocking(true, ignored);
 }
 
 Address TcpTransport::getHost() const {
@@ -84,7 +80,7 @@ void TcpTransport::startProtocol(std::unique_ptr<Protocol> protocol) {
         return std::nullopt;  // nothing after all; wait for the next readiness
     }
     if (error == asio::error::eof && pendingError_) {
-        return Reason::connectionEnded(*pendingError_);  // it ended, but not cleanly
+        return Reason::connectionEnded(pendingError_);  // it ended, but not cleanly
     }
     return Reason::connectionEnded(error);  // eof: ConnectionDone; a reset: ConnectionLost
 }
@@ -174,8 +170,8 @@ void TcpTransport::connectionLost(const Reason& reason) {
     lost_ = true;
     reactor_.removeReader(*this);
     reactor_.removeWriter(*this);
-    if (!aborting_) {
-        discardUnreadInput();
+    if (disconnecting_) {
+        discardUnreadInput();  // our own orderly close (loseConnection): see there
     }
     error_code ignored;
     socket_.close(ignored);

@@ -1,0 +1,21 @@
+// logError(): one line on stderr for an error that escaped a callback.
+#include "part04-raw-reactor/log.hpp"
+
+#include <exception>
+#include <iostream>
+
+namespace poetry::reactor {
+
+std::string logError(std::string_view where) {
+    std::string what = "unknown exception";
+    try {
+        throw;  // the exception being handled, to learn what it is
+    } catch (const std::exception& error) {
+        what = error.what();
+    } catch (...) {
+    }
+    std::cerr << "Unhandled error in " << where << ": " << what << std::endl;
+    return what;
+}
+
+}  // namespace poetry::reactor
