@@ -350,6 +350,7 @@ def client_table(results, n, repeat):
         us = per_poem_us(client.name)
         kept = n * size if client.keeps_poem else 0
         beyond = (best[n].rss_kib * KIB - best[1].rss_kib * KIB - kept) / n / KIB
+        beyond = round(beyond, 2) + 0.0  # no "-0.00" for a floor that keeps nothing
         failed = best[n].failed + best[1].failed
         lines.append(
             f"| {client.name} | {failed} | {best[n].cpu:.2f} | {best[n].wall:.2f} "
