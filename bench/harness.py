@@ -350,6 +350,7 @@ def client_table(results, n, repeat):
         us = per_poem_us(client.name)
         kept = n * size if client.keeps_poem else 0
         beyond = (best[n].rss_kib * KIB - best[1].rss_kib * KIB - kept) / n / KIB
+        beyond = round(beyond, 2) + 0.0  # no "-0.00" for a floor that keeps nothing
         failed = best[n].failed + best[1].failed
         lines.append(
             f"| {client.name} | {failed} | {best[n].cpu:.2f} | {best[n].wall:.2f} "
@@ -393,7 +394,9 @@ LEGEND = [
     "CPU is user + sys of the client process. CPU µs/poem and KiB/conn subtract a "
     "1-poem run of the same program, so start-up (Python importing Twisted) is not "
     "counted per poem; KiB/conn also leaves out the poem bytes a client keeps (floors keep "
-    "none). The × columns compare CPU µs/poem. The stream's floor row is as fast as "
+    "none). The × columns compare CPU µs/poem. Twisted's start-up varies by a tenth of a second "
+    "or more from run to run, so read its per-poem figures at the largest N. The stream's "
+    "floor row is as fast as "
     "fastpoetry itself sends. The machine is shared: compare ratios within one run, not "
     "absolute times across runs.",
     "",
