@@ -3,6 +3,8 @@
 #include <charconv>
 #include <stdexcept>
 
+#include "messages.hpp"
+
 namespace poetry {
 
 namespace {
@@ -11,7 +13,7 @@ constexpr std::string_view kDefaultHost = "127.0.0.1";
 
 std::uint16_t parsePort(std::string_view text, std::string_view whole) {
     auto fail = [&](const std::string& why) -> std::uint16_t {
-        throw std::invalid_argument("invalid address '" + std::string(whole) + "': " + why);
+        throw std::invalid_argument("invalid address " + poetry::quoted(whole) + ": " + why);
     };
     if (text.empty()) {
         return fail("missing port");
@@ -22,12 +24,27 @@ std::uint16_t parsePort(std::string_view text, std::string_view whole) {
         return fail("port out of range 1..65535");
     }
     if (ec != std::errc{} || end != text.data() + text.size()) {
-        return fail("port '" + std::string(text) + "' is not a number");
+        return fail("port " + poetry::quoted(text) + " is not a number");
     }
     if (value < 1 || value > 65535) {
         return fail("port " + std::string(text) + " out of range 1..65535");
     }
     return static_cast<std::uint16_t>(value);
+}
+
+// A host name or IP literal never holds a control character, a space or a
+// bracket; refusing them here keeps every message that names the host on one
+// line, and makes Address::str() read back as the same address.
+std::string_view badHostCharacter(std::string_view host) {
+    for (unsigned char c : host) {
+        if (c <= 0x20 || c == 0x7f) {
+            return "a space or control character";
+        }
+        if (c == '[' || c == ']') {
+            return "a bracket";
+        }
+    }
+    return {};
 }
 
 }  // namespace
@@ -48,7 +65,13 @@ std::string Address::str() const {
 
 Address parseAddress(std::string_view text) {
     auto fail = [&](const std::string& why) -> Address {
-        throw std::invalid_argument("invalid address '" + std::string(text) + "': " + why);
+        throw std::invalid_argument("invalid address " + poetry::quoted(text) + ": " + why);
+    };
+    auto checkedHost = [&](std::string_view host) -> std::string {
+        if (auto bad = badHostCharacter(host); !bad.empty()) {
+            fail("the host has " + std::string(bad));
+        }
+        return std::string(host);
     };
     if (text.empty()) {
         return fail("empty");
@@ -66,7 +89,7 @@ Address parseAddress(std::string_view text) {
         if (rest.empty() || rest.front() != ':') {
             return fail("expected ':PORT' after ']'");
         }
-        return Address{std::string(host), parsePort(rest.substr(1), text)};
+        return Address{checkedHost(host), parsePort(rest.substr(1), text)};
     }
     auto colon = text.rfind(':');
     if (colon == std::string_view::npos) {
@@ -79,7 +102,7 @@ Address parseAddress(std::string_view text) {
     if (host.empty()) {
         return fail("empty host before ':'");
     }
-    return Address{std::string(host), parsePort(text.substr(colon + 1), text)};
+    return Address{checkedHost(host), parsePort(text.substr(colon + 1), text)};
 }
 
 }  // namespace poetry

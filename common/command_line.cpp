@@ -1,8 +1,15 @@
 #include "command_line.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
 #include <iostream>
 #include <sstream>
+
+#include "messages.hpp"
 
 namespace poetry {
 
@@ -104,16 +111,62 @@ std::optional<po::variables_map> CommandLine::parse(int argc, const char* const 
     return values;
 }
 
-int runMain(const std::string& program, const std::function<int()>& body) {
-    try {
-        return body();
-    } catch (const UsageError& e) {
-        std::cerr << program << ": error: " << e.what() << " (see --help)" << std::endl;
-        return kExitUsage;
-    } catch (const std::exception& e) {
-        std::cerr << program << ": error: " << e.what() << std::endl;
-        return kExitFailure;
+namespace {
+
+// A program started with stdin, stdout or stderr closed (`prog >&-`) would hand
+// that number to its first socket, and print poems into a connection. Each
+// closed one gets /dev/null opened read-only: the number is taken, and every
+// write to it fails, so a closed stdout is noticed like any other write error.
+void keepStandardDescriptorsTaken() {
+    for (int fd = 0; fd <= 2; ++fd) {
+        if (::fcntl(fd, F_GETFD) == -1 && errno == EBADF) {
+            int placeholder = ::open("/dev/null", O_RDONLY);  // the lowest free number: fd
+            if (placeholder >= 0 && placeholder != fd) {
+                ::close(placeholder);
+            }
+        }
     }
+}
+
+// Whether everything printed on stdout reached it. Flushes first. Once a write
+// has failed, the stream only remembers that it did, not why; an empty write
+// asks again (it fails on /dev/full and on a closed descriptor, and costs
+// nothing where writing works).
+bool standardOutputWritten(std::string& why) {
+    std::cout.flush();
+    if (std::cout.good() && std::fflush(stdout) == 0 && std::ferror(stdout) == 0) {
+        return true;
+    }
+    why.clear();
+    if (::write(STDOUT_FILENO, "", 0) < 0) {
+        why = ": " + describeErrno(errno);
+    }
+    return false;
+}
+
+}  // namespace
+
+int runMain(const std::string& program, const std::function<int()>& body) {
+    keepStandardDescriptorsTaken();
+    int status = kExitFailure;
+    try {
+        status = body();
+    } catch (const UsageError& e) {
+        std::cerr << program << ": error: " << oneLine(e.what()) << " (see --help)" << std::endl;
+        status = kExitUsage;
+    } catch (const std::exception& e) {
+        std::cerr << program << ": error: " << describeError(e) << std::endl;
+        status = kExitFailure;
+    }
+    // A poem that could not be printed was not delivered: say so, as cat does.
+    std::string why;
+    if (!standardOutputWritten(why)) {
+        std::cerr << program << ": error: cannot write to standard output" << why << std::endl;
+        if (status == kExitSuccess) {
+            status = kExitFailure;
+        }
+    }
+    return status;
 }
 
 void addClientOptions(CommandLine& commandLine) {

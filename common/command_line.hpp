@@ -82,8 +82,16 @@ class CommandLine {
 /// Runs a program's body and turns what escapes it into one stderr line and an exit code.
 ///
 /// UsageError becomes `PROGRAM: error: MESSAGE (see --help)` and kExitUsage; any other
-/// std::exception becomes `PROGRAM: error: MESSAGE` and kExitFailure. Called by every
-/// `main` in the project, so no program ever dies of an uncaught exception.
+/// std::exception becomes `PROGRAM: error: MESSAGE` and kExitFailure, with the message
+/// in plain words (describeError(): `out of memory`, not `std::bad_alloc`). Control
+/// characters in a message are escaped, so it stays one line. Called by every `main`
+/// in the project, so no program ever dies of an uncaught exception.
+///
+/// It also keeps the promise that a program's output arrived: before the body, a
+/// closed stdin, stdout or stderr is replaced by a descriptor that fails every
+/// write (so no socket takes its number); after it, if anything written to stdout
+/// failed (`> /dev/full`, `>&-`), it prints `PROGRAM: error: cannot write to
+/// standard output: REASON` and turns a success into kExitFailure.
 int runMain(const std::string& program, const std::function<int()>& body);
 
 /// What every poetry client takes: addresses and `-q/--quiet`.

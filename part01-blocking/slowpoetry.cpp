@@ -8,7 +8,9 @@
 //
 // It also has --fault modes, so the failure paths of the later clients can be
 // reproduced by hand: `reset` drops the connection half way with a TCP reset,
-// `stall` accepts and then sends nothing, `endless` never stops sending.
+// `stall` accepts and then sends nothing, `endless` never stops sending, and a
+// few more (kFaults below) that the fault matrix in tests/ runs every client against.
+#include <cerrno>
 #include <csignal>
 #include <iostream>
 #include <sstream>
@@ -17,6 +19,7 @@
 #include <boost/asio.hpp>
 
 #include "common/command_line.hpp"
+#include "common/messages.hpp"
 #include "common/poem_file.hpp"
 
 namespace asio = boost::asio;
@@ -25,19 +28,46 @@ using boost::system::error_code;
 
 namespace {
 
-/// How the server misbehaves, if it does.
-enum class Fault { none, reset, stall, endless };
+/// How the server misbehaves, if it does (see kFaults for what each one does).
+enum class Fault { none, empty, resetAtStart, reset, resetAtEnd, halfClose, stall, endless };
+
+/// Every --fault mode: its name on the command line and what it does, for --help.
+struct FaultMode {
+    Fault fault;
+    const char* name;
+    const char* does;
+};
+
+constexpr FaultMode kFaults[] = {
+    {Fault::none, "none", "the poem, then a clean close"},
+    {Fault::empty, "empty", "accept, then close at once without sending a byte"},
+    {Fault::resetAtStart, "reset-at-start", "accept, then a TCP reset before any byte"},
+    {Fault::reset, "reset", "half the poem at once, then a TCP reset"},
+    {Fault::resetAtEnd, "reset-at-end", "the whole poem at once, then a TCP reset"},
+    {Fault::halfClose, "half-close",
+     "the poem, then shut down sending only and wait for the client to close"},
+    {Fault::stall, "stall", "accept, then send nothing and keep the connection open"},
+    {Fault::endless, "endless", "repeat the poem for ever, as fast as the client reads"},
+};
+
+std::string faultHelp() {
+    std::string help = "misbehave on purpose:";
+    for (const auto& mode : kFaults) {
+        help += std::string(" ") + mode.name + " (" + mode.does + ");";
+    }
+    help.back() = '.';
+    return help;
+}
 
 Fault parseFault(const std::string& text) {
-    if (text == "none")
-        return Fault::none;
-    if (text == "reset")
-        return Fault::reset;
-    if (text == "stall")
-        return Fault::stall;
-    if (text == "endless")
-        return Fault::endless;
-    throw poetry::UsageError("--fault '" + text + "' is not one of none, reset, stall, endless");
+    std::string names;
+    for (const auto& mode : kFaults) {
+        if (text == mode.name) {
+            return mode.fault;
+        }
+        names += (names.empty() ? "" : ", ") + std::string(mode.name);
+    }
+    throw poetry::UsageError("--fault " + poetry::quoted(text) + " is not one of " + names);
 }
 
 struct Settings {
@@ -74,17 +104,27 @@ void sendPoem(tcp::socket& socket, const std::string& poem, const Settings& sett
 }
 //! [send_poem]
 
-// --fault reset: half the poem, then close with SO_LINGER 0, which makes the
-// kernel send a TCP reset instead of the normal FIN. The client sees
-// "Connection reset by peer" mid-poem.
-void sendHalfThenReset(tcp::socket& socket, const std::string& poem, const Settings& settings) {
+// The reset faults: close with SO_LINGER 0, which makes the kernel send a TCP
+// reset instead of the normal FIN. The client sees "Connection reset by peer".
+// What was sent before (`bytes` of the poem, in one write) is on its way first.
+void sendThenReset(tcp::socket& socket, const std::string& poem, std::size_t bytes,
+                   const Settings& settings) {
     error_code ec;
-    asio::write(socket, asio::buffer(poem.data(), poem.size() / 2), ec);
     if (!settings.quiet) {
-        std::cout << "Sending " << poem.size() / 2 << " bytes, then a reset" << std::endl;
+        std::cout << "Sending " << bytes << " bytes, then a reset" << std::endl;
     }
+    asio::write(socket, asio::buffer(poem.data(), bytes), ec);
     socket.set_option(asio::socket_base::linger(true, 0), ec);
     socket.close(ec);
+}
+
+// Reads and drops what the client sends until it closes (or resets) its end.
+void waitForClientToClose(tcp::socket& socket) {
+    char byte;
+    error_code ec;
+    while (!ec) {
+        socket.read_some(asio::buffer(&byte, 1), ec);
+    }
 }
 
 // --fault stall: send nothing, and hold the connection until the client gives up.
@@ -92,11 +132,7 @@ void stall(tcp::socket& socket, const Settings& settings) {
     if (!settings.quiet) {
         std::cout << "Stalling" << std::endl;
     }
-    char byte;
-    error_code ec;
-    while (!ec) {
-        socket.read_some(asio::buffer(&byte, 1), ec);  // returns when the client closes
-    }
+    waitForClientToClose(socket);
 }
 
 // --fault endless: repeat the poem as fast as the client reads, until it leaves.
@@ -111,13 +147,32 @@ void sendForever(tcp::socket& socket, const std::string& poem, const Settings& s
 }
 
 void serve(tcp::socket& socket, const std::string& poem, const Settings& settings) {
+    // Each chunk leaves when it is written, not when Nagle's algorithm decides:
+    // what "Sending N bytes" says is what is on its way, even right before a reset.
+    error_code ec;
+    socket.set_option(tcp::no_delay(true), ec);
     switch (settings.fault) {
         case Fault::none:
             sendPoem(socket, poem, settings);
             break;
-        case Fault::reset:
-            sendHalfThenReset(socket, poem, settings);
+        case Fault::empty:
+            break;
+        case Fault::resetAtStart:
+            sendThenReset(socket, poem, 0, settings);
             return;
+        case Fault::reset:
+            sendThenReset(socket, poem, poem.size() / 2, settings);
+            return;
+        case Fault::resetAtEnd:
+            sendThenReset(socket, poem, poem.size(), settings);
+            return;
+        case Fault::halfClose:
+            // The poem and a FIN, but the connection stays open until the client
+            // closes its end: a client must take the FIN as the end of the poem.
+            sendPoem(socket, poem, settings);
+            socket.shutdown(tcp::socket::shutdown_send, ec);
+            waitForClientToClose(socket);
+            break;
         case Fault::stall:
             stall(socket, settings);
             break;
@@ -126,7 +181,6 @@ void serve(tcp::socket& socket, const std::string& poem, const Settings& setting
             break;
     }
     // A clean close: FIN after the last byte, which the client reads as end of poem.
-    error_code ec;
     socket.shutdown(tcp::socket::shutdown_send, ec);
     socket.close(ec);
 }
@@ -163,6 +217,23 @@ tcp::acceptor listenOn(asio::io_context& io, const std::string& iface, std::uint
     return acceptor;
 }
 
+// A failed accept() never ends the server. Out of descriptors (or memory), the
+// client waits in the listen queue until one frees up: we say so once, and try
+// again every tenth of a second rather than at full speed. Any other failure
+// (a client that left before we accepted it) is reported and forgotten.
+void reportAcceptFailure(const error_code& ec, bool& outOfDescriptors) {
+    const int error = ec.value();
+    if (error == EMFILE || error == ENFILE || error == ENOBUFS || error == ENOMEM) {
+        if (!outOfDescriptors) {
+            std::cerr << "slowpoetry: cannot accept: " << poetry::describeErrno(error) << std::endl;
+            outOfDescriptors = true;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        return;
+    }
+    std::cerr << "slowpoetry: accept failed (" << ec.message() << ")" << std::endl;
+}
+
 // SIGINT and SIGTERM end the server with status 0. The server is blocked in
 // accept() or a write most of the time, and has nothing to flush (every line is
 // flushed as it is printed), so leaving at once is both safe and what a user wants.
@@ -178,9 +249,7 @@ int run(int argc, char** argv) {
     cl.options()("delay", poetry::po::value<double>()->default_value(0.7, "0.7"),
                  "seconds to wait between chunks")(
         "num-bytes", poetry::po::value<long long>()->default_value(10), "bytes per chunk")(
-        "fault", poetry::po::value<std::string>()->default_value("none"),
-        "misbehave on purpose: none, reset (half the poem, then a TCP reset), stall (send "
-        "nothing), endless (repeat the poem forever)");
+        "fault", poetry::po::value<std::string>()->default_value("none"), faultHelp().c_str());
     auto values = cl.parse(argc, argv, std::cout);
     if (!values) {
         return poetry::kExitSuccess;
@@ -204,8 +273,8 @@ int run(int argc, char** argv) {
     std::string poem;
     try {
         poem = poetry::readPoemFile(server.poetryFile);
-    } catch (const std::runtime_error& e) {
-        throw poetry::UsageError(e.what());
+    } catch (const poetry::PoemFileError& e) {
+        throw poetry::UsageError(e.what());  // the file named on the command line is wrong
     }
 
     std::signal(SIGPIPE, SIG_IGN);
@@ -218,18 +287,17 @@ int run(int argc, char** argv) {
     std::cout << "Serving " << server.poetryFile << " on port " << acceptor.local_endpoint().port()
               << "." << std::endl;
 
+    bool outOfDescriptors = false;  // reported once per shortage, not once per try
     for (;;) {
         tcp::socket socket(io);
         tcp::endpoint peer;
         error_code ec;
         acceptor.accept(socket, peer, ec);  // blocks until a client connects
         if (ec) {
-            // Out of descriptors, or the client vanished before we accepted it:
-            // say so, breathe, and keep serving.
-            std::cerr << "slowpoetry: accept failed (" << ec.message() << ")" << std::endl;
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            reportAcceptFailure(ec, outOfDescriptors);
             continue;
         }
+        outOfDescriptors = false;
         if (!settings.quiet) {
             std::cout << "Somebody at "
                       << poetry::formatAddress(peer.address().to_string(), peer.port())

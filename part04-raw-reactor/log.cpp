@@ -4,6 +4,8 @@
 #include <exception>
 #include <iostream>
 
+#include "common/messages.hpp"
+
 namespace poetry::reactor {
 
 std::string logError(std::string_view where) {
@@ -11,7 +13,7 @@ std::string logError(std::string_view where) {
     try {
         throw;  // the exception being handled, to learn what it is
     } catch (const std::exception& error) {
-        what = error.what();
+        what = describeError(error);  // in plain words: "out of memory", not "std::bad_alloc"
     } catch (...) {
     }
     std::cerr << "Unhandled error in " << where << ": " << what << std::endl;

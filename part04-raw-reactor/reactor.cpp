@@ -12,8 +12,10 @@
 #include "part04-raw-reactor/reactor.hpp"
 
 #include <csignal>
+#include <new>
 #include <utility>
 
+#include "common/messages.hpp"
 #include "part04-raw-reactor/call_queue.hpp"
 #include "part04-raw-reactor/log.hpp"
 
@@ -59,6 +61,10 @@ void ReadyHandler::operator()(error_code error) {
             why = direction == Direction::Read
                       ? dynamic_cast<ReadDescriptor&>(*descriptor).doRead()
                       : dynamic_cast<WriteDescriptor&>(*descriptor).doWrite();
+        } catch (const std::bad_alloc&) {
+            // No bug in the callback, so nothing to log: the connection is lost,
+            // and its protocol tells the user why.
+            why = Reason(ReasonKind::ConnectionLost, "out of memory");
         } catch (...) {
             why = Reason(ReasonKind::ConnectionLost, logError(descriptor->logPrefix()));
         }

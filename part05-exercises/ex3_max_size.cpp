@@ -6,8 +6,9 @@
 // The fix is one check in dataReceived(): count what arrived, and once a download
 // passes --max-bytes, drop the connection with abortConnection() (no need to be
 // polite to that server) and report it. The transport reads into one fixed buffer
-// and the protocol keeps at most --max-bytes, so the client's memory is bounded
-// however fast and however long the server sends.
+// and the protocol keeps at most --max-bytes plus the one read that crossed the
+// limit, so the client's memory is bounded however fast and however long the
+// server sends.
 #include <cstddef>
 #include <functional>
 #include <iostream>
@@ -56,15 +57,16 @@ void LimitedPoetryProtocol::dataReceived(std::string_view data) {
     if (tooLong_) {
         return;  // already dropped; nothing more should come, but keep nothing if it does
     }
-    if (poem().size() + data.size() > factoryAs<LimitedPoetryFactory>().maxBytes()) {
-        // Keep none of it: the poem is not a poem any more. abortConnection()
+    PoetryProtocol::dataReceived(data);  // it arrived: keep it, print the chunk line
+    if (poem().size() > factoryAs<LimitedPoetryFactory>().maxBytes()) {
+        // Past the limit: the poem is not a poem any more. abortConnection()
         // closes with a reset now, without flushing anything or waiting for the
         // server; connectionLost(ConnectionAborted) follows one reactor turn later.
+        // We kept at most the limit plus this one read (the transport reads at
+        // most 64 KiB at a time), and report every byte that arrived.
         tooLong_ = true;
         transport()->abortConnection();
-        return;
     }
-    PoetryProtocol::dataReceived(data);  // keep it and print the chunk line
 }
 
 void LimitedPoetryProtocol::connectionLost(const Reason& reason) {

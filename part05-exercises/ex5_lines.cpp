@@ -88,18 +88,23 @@ void LinePoetryProtocol::lineLengthExceeded(std::string_view line) {
 
 void LinePoetryProtocol::connectionLost(const Reason& reason) {
     auto& factory = factoryAs<LinePoetryFactory>();
-    if (lineLengthWasExceeded()) {
+    // A poem whose last line has no newline: that line is complete now, and the
+    // limit holds for it as for any other.
+    std::string rest = clearLineBuffer();
+    bool tooLong = lineLengthWasExceeded();
+    if (!tooLong && !rest.empty() && reason.check(ReasonKind::ConnectionDone)) {
+        tooLong = rest.size() > maxLength();
+        if (!tooLong) {
+            lineReceived(rest);
+        }
+    }
+    if (tooLong) {
         factory.poemFinished(
             taskNum, transport()->getPeer(), std::move(poem_),
             Reason(ReasonKind::ConnectionAborted,
                    "line " + std::to_string(lineNumber_ + 1) + " is longer than the limit of " +
                        std::to_string(maxLength()) + " bytes (--max-line-length)"));
         return;
-    }
-    // A poem whose last line has no newline: that line is complete now.
-    std::string rest = clearLineBuffer();
-    if (!rest.empty() && reason.check(ReasonKind::ConnectionDone)) {
-        lineReceived(rest);
     }
     factory.poemFinished(taskNum, transport()->getPeer(), std::move(poem_), reason);
 }

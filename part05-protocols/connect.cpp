@@ -17,6 +17,7 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
+#include "common/messages.hpp"
 #include "part04-raw-reactor/log.hpp"
 #include "part05-protocols/tcp.hpp"
 
@@ -130,7 +131,8 @@ class TcpClient : public TcpTransport {
         if (error) {
             // Out of file descriptors, most likely: this connection fails, the others go on.
             failIfNotConnected(Reason(ReasonKind::ConnectError,
-                                      "Couldn't create a socket: " + error.message(), error));
+                                      "Couldn't create a socket: " + describeErrorCode(error),
+                                      error));
             return;
         }
         // Returns at once; Asio calls doConnect() when the connect has finished.

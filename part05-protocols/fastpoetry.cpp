@@ -74,8 +74,8 @@ int run(int argc, char** argv) {
     std::string poem;
     try {
         poem = poetry::readPoemFile(server.poetryFile);
-    } catch (const std::runtime_error& e) {
-        throw poetry::UsageError(e.what());
+    } catch (const poetry::PoemFileError& e) {
+        throw poetry::UsageError(e.what());  // the file named on the command line is wrong
     }
     poetry::protocols::raiseFileLimit();  // one descriptor per client
     std::signal(SIGPIPE, SIG_IGN);        // belt and braces: every send uses MSG_NOSIGNAL

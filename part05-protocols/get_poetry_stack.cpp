@@ -54,7 +54,16 @@ class StackFactory : public poetry::protocols::ClientFactoryFor<StackProtocol> {
         ended();
     }
 
-    void clientConnectionLost(poetry::protocols::Connector&, const Reason&) override { ended(); }
+    // A connection that ended before its first byte left nothing to trace: say
+    // so, as every client reports a lost poem.
+    void clientConnectionLost(poetry::protocols::Connector& connector,
+                              const Reason& reason) override {
+        if (!traced_) {
+            std::cerr << poetry::lostPoemLine(connector.getDestination().str(), 0, reason.message())
+                      << std::endl;
+        }
+        ended();
+    }
 
     bool tracedAny() const { return traced_; }
 

@@ -7,6 +7,7 @@
 
 #include <boost/asio/ip/address.hpp>
 
+#include "common/messages.hpp"
 #include "part04-raw-reactor/log.hpp"
 #include "part05-protocols/tcp.hpp"
 
@@ -51,7 +52,8 @@ std::optional<Reason> Port::doRead() {
             // The client waits in the backlog until some connection closes. Say so
             // once per shortage, not on every turn.
             if (!reportedExhaustion_) {
-                std::cerr << logPrefix() << ": cannot accept: " << error.message() << std::endl;
+                std::cerr << logPrefix() << ": cannot accept: " << describeErrorCode(error)
+                          << std::endl;
                 reportedExhaustion_ = true;
             }
             pauseAccepting();
@@ -142,7 +144,7 @@ std::shared_ptr<Port> listenTCP(reactor::Reactor& reactor, std::uint16_t port,
         acceptor.non_blocking(true, error);
     }
     if (error) {
-        throw std::runtime_error("cannot listen on " + where + ": " + error.message());
+        throw std::runtime_error("cannot listen on " + where + ": " + describeErrorCode(error));
     }
     auto listening = std::make_shared<Port>(reactor, factory, std::move(acceptor));
     reactor.addReader(listening);

@@ -1,6 +1,9 @@
 // parseAddress() against a table of good and bad command-line addresses.
 #include <gtest/gtest.h>
 
+#include <string>
+#include <utility>
+
 #include "common/address.hpp"
 
 namespace poetry {
@@ -62,7 +65,32 @@ INSTANTIATE_TEST_SUITE_P(
                       Bad{"host:", "missing port"}, Bad{":10000", "empty host"},
                       Bad{"::1:10000", "brackets"}, Bad{"[::1:10000", "missing ']'"},
                       Bad{"[::1]10000", "expected ':PORT'"}, Bad{"[]:10000", "empty host"},
-                      Bad{"[::1]:", "missing port"}));
+                      Bad{"[::1]:", "missing port"}, Bad{"a b:10000", "space or control"},
+                      Bad{"a[b:10000", "bracket"}, Bad{"[[::1]:10000", "bracket"}));
+
+// A newline in an argument must not break the one-line message: the argument is
+// quoted with escapes, so the message also says exactly which bytes were typed.
+TEST(ParseAddress, ControlCharactersAreEscapedInTheMessage) {
+    const std::pair<std::string, std::string> cases[] = {
+        {"12\n34", R"('12\n34')"},
+        {"host\nname:80", R"('host\nname:80')"},
+        {"it's", R"('it\'s')"},
+        {"\x1b[31m:80", R"('\x1b[31m:80')"},
+    };
+    for (const auto& [text, shown] : cases) {
+        try {
+            parseAddress(text);
+            FAIL() << "accepted " << shown;
+        } catch (const std::invalid_argument& e) {
+            std::string message = e.what();
+            EXPECT_NE(message.find("invalid address " + shown + ": "), std::string::npos)
+                << message;
+            for (unsigned char c : message) {
+                EXPECT_GE(c, 0x20) << "a control character in: " << message;
+            }
+        }
+    }
+}
 
 TEST(FormatAddress, BracketsOnlyIpv6) {
     EXPECT_EQ(formatAddress("127.0.0.1", 5), "127.0.0.1:5");

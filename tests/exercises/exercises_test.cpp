@@ -248,12 +248,25 @@ TEST(Ex3MaxSize, APoemWithinTheLimitIsKeptAndALongerOneDropped) {
     Server b("slowpoetry", {kQuiet, "--delay", "0", "--num-bytes", "100", poemPath("ecstasy.txt")});
     auto result = run("ex3-max-size", {"--max-bytes", "1000", a.address(), b.address()});
     EXPECT_EQ(result.exitCode, 1);
-    // The chunk that would go past the limit is not kept: at most 1000 bytes were.
+    // The read that goes past the limit is the last one: the count is what
+    // arrived, more than the limit, and the same as the chunk lines and the total.
     std::smatch match;
     static const std::regex lost(R"(^Lost poem from (\S+) after (\d+) bytes \((.*)\)\n$)");
     ASSERT_TRUE(std::regex_match(result.err, match, lost)) << result.err;
     EXPECT_EQ(match[1], b.address());
-    EXPECT_LE(std::stoul(match[2]), 1000u);
+    const std::size_t reported = std::stoul(match[2]);
+    EXPECT_GT(reported, 1000u);
+    EXPECT_LE(reported, readFile(poemPath("ecstasy.txt")).size());
+    std::size_t chunks = 0;
+    for (const auto& line : linesAfter(result.out, "Task ")) {
+        std::smatch chunk;
+        if (std::regex_match(line, chunk,
+                             std::regex(R"(\d+: got (\d+) bytes of poetry from (\S+))")) &&
+            chunk[2] == b.address()) {
+            chunks += std::stoul(chunk[1]);
+        }
+    }
+    EXPECT_EQ(chunks, reported) << result.out;
     EXPECT_EQ(match[3], "dropped: the poem is longer than the limit of 1000 bytes (--max-bytes)");
     EXPECT_EQ(lastLine(result.out).rfind("Got 1 poems in ", 0), 0u) << result.out;
     EXPECT_NE(lastLine(result.out).find("(1 failed)"), std::string::npos);

@@ -51,7 +51,8 @@ std::string readFile(const std::string& path) {
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-Process::Process(const std::string& program, const std::vector<std::string>& args) {
+Process::Process(const std::string& program, const std::vector<std::string>& args,
+                 Stdout stdoutTo) {
     int outPipe[2];
     int errPipe[2];
     if (pipe2(outPipe, O_CLOEXEC) != 0 || pipe2(errPipe, O_CLOEXEC) != 0) {
@@ -60,7 +61,17 @@ Process::Process(const std::string& program, const std::vector<std::string>& arg
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1);
+    switch (stdoutTo) {
+        case Stdout::pipe:
+            posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1);
+            break;
+        case Stdout::devFull:
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/full", O_WRONLY, 0);
+            break;
+        case Stdout::closed:
+            posix_spawn_file_actions_addclose(&actions, 1);
+            break;
+    }
     posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2);
 
     std::vector<char*> argv;
@@ -82,6 +93,10 @@ Process::Process(const std::string& program, const std::vector<std::string>& arg
     }
     outFd_ = outPipe[0];
     errFd_ = errPipe[0];
+    if (stdoutTo != Stdout::pipe) {
+        close(outFd_);  // nothing will ever come out of it
+        outFd_ = -1;
+    }
 }
 
 Process::~Process() {
@@ -139,21 +154,24 @@ bool Process::pump(std::chrono::milliseconds timeout) {
     return true;
 }
 
-std::string Process::readLine(std::chrono::milliseconds timeout) {
+std::string Process::nextLine(const std::string& text, std::size_t& start, const int& fd,
+                              std::chrono::milliseconds timeout, const char* stream) {
     auto deadline = Clock::now() + timeout;
     for (;;) {
-        auto end = out_.find('\n', lineStart_);
+        auto end = text.find('\n', start);
         if (end != std::string::npos) {
-            std::string line = out_.substr(lineStart_, end - lineStart_);
-            lineStart_ = end + 1;
+            std::string line = text.substr(start, end - start);
+            start = end + 1;
             return line;
         }
-        if (outFd_ < 0) {
-            throw std::runtime_error("stdout closed before a full line; stderr: " + err_);
+        if (fd < 0) {
+            throw std::runtime_error(std::string(stream) +
+                                     " closed before a full line; stderr: " + err_);
         }
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
         if (left <= 0ms || !pump(left)) {
-            throw std::runtime_error("no line on stdout in time; stderr: " + err_);
+            throw std::runtime_error(std::string("no line on ") + stream +
+                                     " in time; stderr: " + err_);
         }
     }
 }
@@ -170,6 +188,14 @@ bool Process::waitForErr(const std::string& text, std::chrono::milliseconds time
         }
     }
     return true;
+}
+
+std::string Process::readLine(std::chrono::milliseconds timeout) {
+    return nextLine(out_, lineStart_, outFd_, timeout, "stdout");
+}
+
+std::string Process::readErrLine(std::chrono::milliseconds timeout) {
+    return nextLine(err_, errLineStart_, errFd_, timeout, "stderr");
 }
 
 int Process::wait(std::chrono::milliseconds timeout) {
@@ -201,8 +227,8 @@ void Process::signal(int signo) {
 }
 
 RunResult run(const std::string& name, const std::vector<std::string>& args,
-              std::chrono::milliseconds timeout) {
-    Process process(binDir() + "/" + name, args);
+              std::chrono::milliseconds timeout, Stdout stdoutTo) {
+    Process process(binDir() + "/" + name, args, stdoutTo);
     int code = process.wait(timeout);
     return {code, process.out(), process.err()};
 }

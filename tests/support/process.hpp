@@ -26,14 +26,22 @@ std::string poemPath(const std::string& name);
 /// Reads a whole file as bytes (a test failure if it cannot).
 std::string readFile(const std::string& path);
 
+/// Where a child process's stdout goes.
+enum class Stdout {
+    pipe,     ///< A pipe the test reads (out(), readLine()).
+    devFull,  ///< /dev/full: every write fails with "No space left on device".
+    closed,   ///< Closed, as the shell's `>&-` does.
+};
+
 /// A running child process with its stdout and stderr captured through pipes.
 ///
 /// The destructor kills the process (SIGTERM, then SIGKILL) if it still runs and
 /// reaps it, so a test that fails half way leaves nothing behind.
 class Process {
   public:
-    /// Starts `program` (a path) with `args`; stdin is /dev/null.
-    Process(const std::string& program, const std::vector<std::string>& args);
+    /// Starts `program` (a path) with `args`; stdin is /dev/null, stdout as `stdoutTo` says.
+    Process(const std::string& program, const std::vector<std::string>& args,
+            Stdout stdoutTo = Stdout::pipe);
     ~Process();
     Process(const Process&) = delete;
     Process& operator=(const Process&) = delete;
@@ -45,6 +53,9 @@ class Process {
     /// Reads the output until stderr contains `text`, at most `timeout`: true when
     /// it does, false if it did not come in time or the output closed first.
     bool waitForErr(const std::string& text, std::chrono::milliseconds timeout = 20s);
+
+    /// The next line of stderr, as readLine() does for stdout.
+    std::string readErrLine(std::chrono::milliseconds timeout = 20s);
 
     /// Waits for the process to exit, collecting all its output; returns the exit code,
     /// or 128 + the signal number if a signal killed it. Kills it and throws
@@ -70,13 +81,18 @@ class Process {
     /// Reads what is available on the pipes, waiting at most `timeout`; false on timeout.
     bool pump(std::chrono::milliseconds timeout);
 
+    /// The next line of `text` from `start` on, pumping while `fd` is open.
+    std::string nextLine(const std::string& text, std::size_t& start, const int& fd,
+                         std::chrono::milliseconds timeout, const char* stream);
+
     pid_t pid_ = -1;
     int outFd_ = -1;
     int errFd_ = -1;
     int status_ = 0;
     std::string out_;
     std::string err_;
-    std::size_t lineStart_ = 0;  ///< Where the next readLine() starts in out_.
+    std::size_t lineStart_ = 0;     ///< Where the next readLine() starts in out_.
+    std::size_t errLineStart_ = 0;  ///< Where the next readErrLine() starts in err_.
 };
 
 /// The outcome of a program that ran to the end.
@@ -88,7 +104,7 @@ struct RunResult {
 
 /// Runs a program from binDir() to completion and returns what it did.
 RunResult run(const std::string& name, const std::vector<std::string>& args,
-              std::chrono::milliseconds timeout = 50s);
+              std::chrono::milliseconds timeout = 50s, Stdout stdoutTo = Stdout::pipe);
 
 /// A poetry server started for a test: reads the port from its first line.
 class Server {
