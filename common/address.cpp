@@ -13,7 +13,7 @@ constexpr std::string_view kDefaultHost = "127.0.0.1";
 
 std::uint16_t parsePort(std::string_view text, std::string_view whole) {
     auto fail = [&](const std::string& why) -> std::uint16_t {
-        throw std::invalid_argument("invalid address " + poetry::quoted(whole) + ": " + why);
+        throw std::invalid_argument("invalid address " + poetry::quote(whole) + ": " + why);
     };
     if (text.empty()) {
         return fail("missing port");
@@ -24,7 +24,7 @@ std::uint16_t parsePort(std::string_view text, std::string_view whole) {
         return fail("port out of range 1..65535");
     }
     if (ec != std::errc{} || end != text.data() + text.size()) {
-        return fail("port " + poetry::quoted(text) + " is not a number");
+        return fail("port " + poetry::quote(text) + " is not a number");
     }
     if (value < 1 || value > 65535) {
         return fail("port " + std::string(text) + " out of range 1..65535");
@@ -65,7 +65,7 @@ std::string Address::str() const {
 
 Address parseAddress(std::string_view text) {
     auto fail = [&](const std::string& why) -> Address {
-        throw std::invalid_argument("invalid address " + poetry::quoted(text) + ": " + why);
+        throw std::invalid_argument("invalid address " + poetry::quote(text) + ": " + why);
     };
     auto checkedHost = [&](std::string_view host) -> std::string {
         if (auto bad = badHostCharacter(host); !bad.empty()) {

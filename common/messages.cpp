@@ -56,7 +56,7 @@ std::string fileLimitText() {
 
 }  // namespace
 
-std::string quoted(std::string_view text) {
+std::string quote(std::string_view text) {
     std::string out = "'";
     for (unsigned char c : text) {
         appendEscaped(out, c, true);

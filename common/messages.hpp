@@ -17,9 +17,9 @@ namespace poetry {
 /// `\t`, `\x1b`), and so are a single quote and a backslash (`\'`, `\\`), so the
 /// result is always one line and says exactly which bytes were typed. Called
 /// wherever a message repeats an argument: addresses, poem file names.
-std::string quoted(std::string_view text);
+std::string quote(std::string_view text);
 
-/// `text` with its control characters escaped as quoted() does, without quotes
+/// `text` with its control characters escaped as quote() does, without quotes
 /// around it. The last guard of runMain(): whatever a library put in an error
 /// message, it is printed on one line.
 std::string oneLine(std::string_view text);

@@ -32,7 +32,7 @@ bool isShortage(int error) {
 }  // namespace
 
 std::string readPoemFile(const std::filesystem::path& path) {
-    const std::string name = poetry::quoted(path.string());
+    const std::string name = poetry::quote(path.string());
     auto cannotRead = [&](int error) -> std::string {
         std::string message = "cannot read poem file " + name + ": " + describeErrno(error);
         if (isShortage(error)) {

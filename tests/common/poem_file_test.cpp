@@ -63,6 +63,44 @@ TEST_F(PoemFile, Directory) {
     EXPECT_NE(errorFor(dir_).find("is a directory"), std::string::npos);
 }
 
+// Not a regular file: refused at once, without opening it for real (a FIFO's
+// open() would wait for a writer for ever; /dev/zero would never end).
+TEST_F(PoemFile, AFifoIsRefusedAtOnce) {
+    auto fifo = dir_ / "fifo";
+    ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+    auto message = errorFor(fifo);
+    EXPECT_NE(message.find("is not a regular file"), std::string::npos) << message;
+    EXPECT_NE(message.find("'" + fifo.string() + "'"), std::string::npos) << message;
+}
+
+TEST_F(PoemFile, ADeviceIsRefused) {
+    for (const char* device : {"/dev/zero", "/dev/null"}) {
+        auto message = errorFor(device);
+        EXPECT_NE(message.find("is not a regular file"), std::string::npos) << message;
+    }
+}
+
+TEST_F(PoemFile, ASymlinkToAPoemIsRead) {
+    auto link = dir_ / "link.txt";
+    fs::create_symlink(test::poemPath("science.txt"), link);
+    EXPECT_EQ(readPoemFile(link), test::readFile(test::poemPath("science.txt")));
+}
+
+// Problems with the file are PoemFileError (the servers call them usage errors).
+TEST_F(PoemFile, FileProblemsArePoemFileErrors) {
+    for (const fs::path& path :
+         {dir_ / "nope.txt", dir_, write("empty.txt", ""), fs::path("/dev/zero")}) {
+        EXPECT_THROW(readPoemFile(path), PoemFileError) << path;
+    }
+}
+
+// A name with a newline does not break the one-line message.
+TEST_F(PoemFile, TheNameIsQuotedOnOneLine) {
+    auto message = errorFor(dir_ / "two\nlines.txt");
+    EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+    EXPECT_NE(message.find(R"(two\nlines.txt')"), std::string::npos) << message;
+}
+
 TEST_F(PoemFile, Empty) {
     EXPECT_NE(errorFor(write("empty.txt", "")).find("is empty"), std::string::npos);
 }

@@ -2,8 +2,11 @@
 // servers, normal or misbehaving on purpose with --fault. Every server is stopped
 // by its Server object, even when an assertion fails.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstddef>
+#include <cstdio>
+#include <fstream>
 #include <regex>
 #include <string>
 #include <vector>
@@ -272,6 +275,19 @@ TEST(Ex3MaxSize, APoemWithinTheLimitIsKeptAndALongerOneDropped) {
     EXPECT_NE(lastLine(result.out).find("(1 failed)"), std::string::npos);
 }
 
+// Issue 11, row 6: science.txt is 653 bytes; with a limit of 600 the download is
+// dropped, and reported with the 653 bytes that arrived (not the 0 it kept).
+TEST(Ex3MaxSize, ADroppedPoemIsReportedWithEveryByteThatArrived) {
+    Server server("slowpoetry",
+                  {kQuiet, "--delay", "0", "--num-bytes", "100000", poemPath("science.txt")});
+    auto result = run("ex3-max-size", {"--max-bytes", "600", server.address()});
+    EXPECT_EQ(result.exitCode, 1);
+    EXPECT_EQ(result.err, "Lost poem from " + server.address() +
+                              " after 653 bytes (dropped: the poem is longer than the limit of "
+                              "600 bytes (--max-bytes))\n");
+    EXPECT_EQ(linesAfter(result.out, "Task 1: 6"), std::vector<std::string>{"53 bytes of poetry"});
+}
+
 // ---- ex4-done-or-lost -----------------------------------------------------
 
 TEST(Ex4DoneOrLost, ANormalServerSaysDone) {
@@ -328,6 +344,43 @@ TEST(Ex5Lines, OneByteChunksGiveThePoemsLines) {
 TEST(Ex5Lines, SevenByteChunksGiveThePoemsLinesEvenSplittingUtf8) {
     expectThePoemLineByLine("science.txt", "7");
     expectThePoemLineByLine("alla_sera.txt", "7");
+}
+
+// A poem in a file of our own, removed at the end of the test.
+class PoemFile {
+  public:
+    explicit PoemFile(const std::string& bytes)
+        : path_("/tmp/exercises_test." + std::to_string(getpid()) + ".txt") {
+        std::ofstream(path_, std::ios::binary) << bytes;
+    }
+    ~PoemFile() { std::remove(path_.c_str()); }
+    const std::string& path() const { return path_; }
+
+  private:
+    std::string path_;
+};
+
+// Issue 11, row 5: the limit holds for a last line that has no newline, as for
+// any other: 11 bytes are too many for --max-line-length 10, 10 are not.
+TEST(Ex5Lines, TheLimitHoldsForALastLineWithoutANewline) {
+    {
+        PoemFile poem("0123456789A");
+        Server server("slowpoetry", {kQuiet, "--delay", "0", poem.path()});
+        auto result = run("ex5-lines", {"--max-line-length", "10", server.address()});
+        EXPECT_EQ(result.exitCode, 1);
+        EXPECT_EQ(linesAfter(result.out, "Task 1 line "), std::vector<std::string>{});
+        EXPECT_EQ(result.err, "Lost poem from " + server.address() +
+                                  " after 11 bytes (line 1 is longer than the limit of 10 bytes "
+                                  "(--max-line-length))\n");
+    }
+    {
+        PoemFile poem("0123456789");
+        Server server("slowpoetry", {kQuiet, "--delay", "0", poem.path()});
+        auto result = run("ex5-lines", {"--max-line-length", "10", server.address()});
+        EXPECT_EQ(result.exitCode, 0) << result.err;
+        EXPECT_EQ(linesAfter(result.out, "Task 1 line "),
+                  std::vector<std::string>{"1: 0123456789"});
+    }
 }
 
 TEST(Ex5Lines, AnOverLongLineIsReported) {

@@ -57,5 +57,53 @@ TEST(SlowPoetryFault, EndlessRepeatsThePoemBeyondItsLength) {
     EXPECT_GE(next.readAtLeast(poem.size()).size(), poem.size());
 }
 
+TEST(SlowPoetryFault, EmptyClosesCleanlyWithoutAByte) {
+    Server server("slowpoetry", {"--fault", "empty", poemPath("science.txt")});
+    ClientSocket client(server.port());
+    int error = -1;
+    EXPECT_EQ(client.readAll(&error), "");
+    EXPECT_EQ(error, 0);
+}
+
+TEST(SlowPoetryFault, ResetAtStartResetsBeforeAnyByte) {
+    Server server("slowpoetry", {"--fault", "reset-at-start", poemPath("science.txt")});
+    ClientSocket client(server.port());
+    int error = 0;
+    EXPECT_EQ(client.readAll(&error), "");
+    EXPECT_EQ(error, ECONNRESET);
+}
+
+TEST(SlowPoetryFault, ResetAtEndSendsTheWholePoemThenResets) {
+    Server server("slowpoetry", {"--fault", "reset-at-end", poemPath("science.txt")});
+    ClientSocket client(server.port());
+    int error = 0;
+    EXPECT_TRUE(client.readAll(&error) == readFile(poemPath("science.txt")));
+    EXPECT_EQ(error, ECONNRESET);
+}
+
+// The poem and a FIN; the server then waits for us to close before it serves
+// the next client.
+TEST(SlowPoetryFault, HalfCloseEndsThePoemAndWaitsForTheClient) {
+    Server server("slowpoetry", {"--delay", "0", "--num-bytes", "100", "--fault", "half-close",
+                                 poemPath("science.txt")});
+    const std::string poem = readFile(poemPath("science.txt"));
+    ClientSocket client(server.port());
+    int error = -1;
+    EXPECT_TRUE(client.readAll(&error) == poem);
+    EXPECT_EQ(error, 0);
+    client.send("still here\n");  // our half is open, and the server reads it
+    client.close();
+    ClientSocket next(server.port());
+    EXPECT_TRUE(next.readAll(&error) == poem);
+}
+
+TEST(SlowPoetryFault, AnUnknownModeIsAUsageErrorListingTheModes) {
+    auto result = run("slowpoetry", {"--fault", "sulk", poemPath("science.txt")});
+    EXPECT_EQ(result.exitCode, 2);
+    EXPECT_EQ(result.err,
+              "slowpoetry: error: --fault 'sulk' is not one of none, empty, reset-at-start, reset, "
+              "reset-at-end, half-close, stall, endless (see --help)\n");
+}
+
 }  // namespace
 }  // namespace poetry::test

@@ -73,6 +73,10 @@ Process::Process(const std::string& program, const std::vector<std::string>& arg
             break;
     }
     posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2);
+    // Nothing else: whatever the test runner left open (not close-on-exec) would
+    // otherwise count against a child's descriptor limit, differently in each
+    // runner.
+    posix_spawn_file_actions_addclosefrom_np(&actions, 3);
 
     std::vector<char*> argv;
     argv.push_back(const_cast<char*>(program.c_str()));
@@ -218,6 +222,17 @@ int Process::wait(std::chrono::milliseconds timeout) {
         return 128 + WTERMSIG(status_);
     }
     return WEXITSTATUS(status_);
+}
+
+bool Process::endsWithin(std::chrono::milliseconds timeout) {
+    auto deadline = Clock::now() + timeout;
+    while (outFd_ >= 0 || errFd_ >= 0) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+        if (left <= 0ms || !pump(left)) {
+            return false;
+        }
+    }
+    return true;
 }
 
 void Process::signal(int signo) {
