@@ -8,6 +8,7 @@ POETRY_PACKAGES=(
     libgtest-dev googletest
     doxygen graphviz
     libbenchmark-dev python3-twisted time  # bench/: micro-benchmarks, Twisted, GNU time
+    clang-14 libclang-rt-14-dev            # fuzz/: libFuzzer
 )
 
 ensure_dependencies() {
