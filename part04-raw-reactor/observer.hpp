@@ -69,6 +69,6 @@ std::string className(const std::type_info& type);
 
 /// `Kind` for a clean close, `Kind: message` for anything else: how an observer
 /// writes a reason on one line.
-std::string describe(const Reason& reason);
+std::string reasonSummary(const Reason& reason);
 
 }  // namespace poetry::reactor

@@ -50,7 +50,7 @@ std::string className(const std::type_info& type) {
     return withoutNamespaces(name);
 }
 
-std::string describe(const Reason& reason) {
+std::string reasonSummary(const Reason& reason) {
     if (reason.kind() == ReasonKind::ConnectionDone) {
         return kindName(reason.kind());
     }
@@ -97,7 +97,7 @@ void Trace::runningDelayedCall(const std::type_info& function) {
 }
 
 void Trace::losingConnection(const FileDescriptor& descriptor, const Reason& reason) {
-    begin(descriptor.logPrefix() + ".connectionLost(" + describe(reason) + ")");
+    begin(descriptor.logPrefix() + ".connectionLost(" + reasonSummary(reason) + ")");
 }
 
 void Trace::returned(const std::optional<Reason>& result) {
@@ -105,7 +105,7 @@ void Trace::returned(const std::optional<Reason>& result) {
         return;  // a return without a step: nothing to end
     }
     if (result) {
-        line_ += " returns " + describe(*result);
+        line_ += " returns " + reasonSummary(*result);
     }
     if (--depth_ > 0) {
         return;

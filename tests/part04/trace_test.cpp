@@ -129,9 +129,9 @@ TEST(ClassName, DropsNamespacesAndNamesLambdasAfterTheirFunction) {
               "lambda in Widget::lambdaWithParameters()");
 }
 
-TEST(Describe, AReasonIsItsKindAndForAFailureItsMessage) {
-    EXPECT_EQ(describe(Reason::connectionDone()), "ConnectionDone");
-    EXPECT_EQ(describe(Reason(ReasonKind::ConnectionLost, "Connection reset by peer")),
+TEST(ReasonSummary, AReasonIsItsKindAndForAFailureItsMessage) {
+    EXPECT_EQ(reasonSummary(Reason::connectionDone()), "ConnectionDone");
+    EXPECT_EQ(reasonSummary(Reason(ReasonKind::ConnectionLost, "Connection reset by peer")),
               "ConnectionLost: Connection reset by peer");
 }
 
