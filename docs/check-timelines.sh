@@ -24,7 +24,7 @@ check() {
     if [[ -z $width ]] || ((width > 960)); then
         fail "$svg is ${width:-of unknown} px wide, more than 960"
     fi
-    if ! grep -q "data=\"$svg\"\|src=\"$svg\"" "$html/$page.html"; then
+    if ! grep -qs "data=\"$svg\"\|src=\"$svg\"" "$html/$page.html"; then
         fail "$page.html does not show $svg"
     fi
     # How often consecutive rows belong to different tasks.

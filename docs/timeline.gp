@@ -1,7 +1,7 @@
 # Draws one client run recorded with --timeline: a lane per task, a tick per
 # chunk received, and a dashed line where the client printed its summary.
-# Called by docs/capture-timelines.sh, which sets with -e:
-#   data    the run's chunks as "LANE SECONDS BYTES" rows (lane 1 is the top one)
+# Called by draw_timeline in scripts/lib/timeline.sh, which sets with -e:
+#   data    a file of the run's chunks as "TASK SECONDS BYTES" rows (task 1 on top)
 #   output  the SVG to write            heading  the picture's title
 #   lanes   how many lanes              ytics    gnuplot's ytics list: ("label" 1, ...)
 #   total   the run's total seconds     xmax     the x range, the same for every run
