@@ -25,6 +25,7 @@
 #include "common/report.hpp"
 #include "common/timeline.hpp"
 #include "part04-raw-reactor/reactor.hpp"
+#include "part04-raw-reactor/trace.hpp"
 
 namespace asio = boost::asio;
 using asio::ip::tcp;
@@ -60,7 +61,7 @@ class PoetrySocket : public poetry::reactor::ReadDescriptor {
     }
     std::optional<Reason> doRead() override;
     void connectionLost(const Reason& reason) override;
-    std::string logPrefix() const override { return "poetry"; }
+    std::string logPrefix() const override { return "PoetrySocket[" + peer_ + "]"; }
 
     /// The task number, from 1, in command-line order.
     int task() const { return task_; }
@@ -159,7 +160,7 @@ int run(int argc, char** argv) {
         poetry::parseClientCommandLine("reactor-get-poetry-broken",
                                        "Client 1.0 with a blocking doRead(): one slow server "
                                        "freezes the others (Part 4, the broken variant).",
-                                       argc, argv, {.timeline = true});
+                                       argc, argv, {.timeline = true, .trace = true});
     if (!parsed) {
         return poetry::kExitSuccess;  // --help was printed
     }
@@ -167,6 +168,7 @@ int run(int argc, char** argv) {
 
     //! [main]
     Reactor reactor;  // before the sockets, which live on its io_context
+    poetry::reactor::traceIf(options.trace, reactor);  // --trace
     auto start = poetry::Stopwatch::now();
     poetry::Timeline timeline(options.timeline, start);
 

@@ -12,16 +12,15 @@
 
 namespace poetry::reactor {
 
-/// What a ready descriptor is ready for: readable means doRead(), writable doWrite().
-enum class Readiness { Readable, Writable };
-
 /// Watches the reactor work: told of each step it takes, in order, while it takes it.
 ///
 /// A program that wants to see its loop gives the reactor one with
 /// Reactor::setObserver() before run() (`--trace` gives a Trace). From then on:
 ///   - the reactor calls dispatching(), runningDelayedCall() or losingConnection()
 ///     when it starts a step (a dispatch to a ready descriptor, a due delayed call,
-///     a connectionLost()), and returned() when that step is over;
+///     a connectionLost()), and returned() when that step is over; so do the reactor
+///     and part05's connector with completed(), when an Asio operation they started
+///     themselves (a name lookup, a connect) calls them back;
 ///   - the code the reactor called, and the layers above it (part05's transport and
 ///     connector), call calling() each time they call on into a protocol, a factory
 ///     or a transport, so the observer sees the chain a step sets off;
@@ -36,8 +35,8 @@ class Observer {
     virtual ~Observer() = default;
 
     /// Called by the reactor when `fd` is ready, right before it calls `descriptor`'s
-    /// doRead() (Readable) or doWrite() (Writable).
-    virtual void dispatching(int fd, Readiness readiness, const FileDescriptor& descriptor) = 0;
+    /// doRead() (Direction::Read) or doWrite() (Direction::Write).
+    virtual void dispatching(int fd, Direction direction, const FileDescriptor& descriptor) = 0;
 
     /// Called by the reactor when a delayed call is due, right before it runs it.
     /// `function` is the type of what it runs (for a lambda, a name that says
@@ -47,7 +46,13 @@ class Observer {
     /// Called by the reactor right before it calls `descriptor.connectionLost(reason)`.
     virtual void losingConnection(const FileDescriptor& descriptor, const Reason& reason) = 0;
 
-    /// Called by the reactor when the step it began last is over. For a dispatch,
+    /// Called when an Asio operation that is not a wait the reactor dispatches calls
+    /// back, right before its handler runs: by Reactor::resolve() (`resolve(HOST)
+    /// answered`), by part05's connector (`connect(HOST:PORT) done`), by the reactor's
+    /// signal handler. `what` says what happened.
+    virtual void completed(std::string_view what) = 0;
+
+    /// Called when the step begun last is over (by whoever began it). For a dispatch,
     /// `result` is what doRead() or doWrite() returned: nothing while the connection
     /// lives on, else the reason it ended. For the other steps it is nothing.
     virtual void returned(const std::optional<Reason>& result) = 0;

@@ -3,6 +3,8 @@
 
 #include <chrono>
 #include <cstdio>
+#include <iostream>
+#include <memory>
 #include <ostream>
 #include <regex>
 
@@ -86,8 +88,8 @@ void Trace::write(const std::string& line) {
     out_ << line << '\n' << std::flush;  // one write per line, so lines never mix
 }
 
-void Trace::dispatching(int fd, Readiness readiness, const FileDescriptor& descriptor) {
-    const bool read = readiness == Readiness::Readable;
+void Trace::dispatching(int fd, Direction direction, const FileDescriptor& descriptor) {
+    const bool read = direction == Direction::Read;
     begin("fd " + std::to_string(fd) + (read ? " readable -> " : " writable -> ") +
           descriptor.logPrefix() + (read ? ".doRead" : ".doWrite"));
 }
@@ -98,6 +100,10 @@ void Trace::runningDelayedCall(const std::type_info& function) {
 
 void Trace::losingConnection(const FileDescriptor& descriptor, const Reason& reason) {
     begin(descriptor.logPrefix() + ".connectionLost(" + reasonSummary(reason) + ")");
+}
+
+void Trace::completed(std::string_view what) {
+    begin(std::string(what));
 }
 
 void Trace::returned(const std::optional<Reason>& result) {
@@ -131,6 +137,12 @@ void Trace::calling(std::string_view callee, std::string_view call) {
 
 void Trace::stopping() {
     calling("reactor", "stop()");
+}
+
+void traceIf(bool on, Reactor& reactor) {
+    if (on) {
+        reactor.setObserver(std::make_unique<Trace>(std::cerr));
+    }
 }
 
 }  // namespace poetry::reactor

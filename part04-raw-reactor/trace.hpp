@@ -8,6 +8,7 @@
 
 #include "part04-raw-reactor/delayed_call.hpp"
 #include "part04-raw-reactor/observer.hpp"
+#include "part04-raw-reactor/reactor.hpp"
 
 namespace poetry::reactor {
 
@@ -21,10 +22,10 @@ namespace poetry::reactor {
 ///     PoetryProtocol.connectionLost(ConnectionDone) -> reactor.stop()
 ///
 /// A line starts with what the reactor did (a descriptor ready, a delayed call due, a
-/// connectionLost()) and goes on with every call that step set off, in order. A step
-/// that kept the loop busy for 10 ms or more ends in `[held the loop S s]`: while it
-/// ran, nothing else could. A call made outside any step (an Asio handler of part05's
-/// name lookup) gets a line of its own.
+/// connectionLost(), a lookup or connect answered) and goes on with every call that
+/// step set off, in order. A step that kept the loop busy for 10 ms or more ends in
+/// `[held the loop S s]`: while it ran, nothing else could. A call made outside any
+/// step gets a line of its own.
 ///
 /// Made by a program's `main` for `--trace` and handed to Reactor::setObserver();
 /// its calls come from the reactor, part05's transport and connector (see Observer).
@@ -34,9 +35,10 @@ class Trace : public Observer {
     /// the steady clock, and a test passes its own to get fixed stamps.
     explicit Trace(std::ostream& out, std::function<Seconds()> now = {});
 
-    void dispatching(int fd, Readiness readiness, const FileDescriptor& descriptor) override;
+    void dispatching(int fd, Direction direction, const FileDescriptor& descriptor) override;
     void runningDelayedCall(const std::type_info& function) override;
     void losingConnection(const FileDescriptor& descriptor, const Reason& reason) override;
+    void completed(std::string_view what) override;
     void returned(const std::optional<Reason>& result) override;
     void calling(std::string_view callee, std::string_view call) override;
     void stopping() override;
@@ -56,5 +58,9 @@ class Trace : public Observer {
     Seconds stepStart_{0};
     int depth_ = 0;  // how many steps are open
 };
+
+/// Gives `reactor` a Trace on std::cerr when `on`: the one line in a program's
+/// `main`, right after it made the reactor, that serves its `--trace` option.
+void traceIf(bool on, Reactor& reactor);
 
 }  // namespace poetry::reactor

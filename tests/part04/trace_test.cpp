@@ -11,7 +11,8 @@ namespace poetry::reactor {
 namespace {
 
 struct FakeSocket : ReadDescriptor, WriteDescriptor {
-    int fileno() const override { return 7; }
+    int fileno() override { return 7; }
+    void asyncWait(boost::asio::socket_base::wait_type, ReadyHandler) override {}
     std::optional<Reason> doRead() override { return std::nullopt; }
     std::optional<Reason> doWrite() override { return std::nullopt; }
     void connectionLost(const Reason&) override {}
@@ -28,7 +29,7 @@ struct Traced {
 TEST(Trace, ADispatchAndWhatItSetOffMakeOneLineStampedWithItsStart) {
     Traced t;
     t.now = Seconds(100.700412);
-    t.trace.dispatching(7, Readiness::Readable, t.socket);
+    t.trace.dispatching(7, Direction::Read, t.socket);
     EXPECT_EQ(t.out.str(), "") << "the line is written when the step is over";
     t.now = Seconds(100.700450);
     t.trace.calling("PoetryProtocol", "dataReceived(30 bytes)");
@@ -40,9 +41,9 @@ TEST(Trace, ADispatchAndWhatItSetOffMakeOneLineStampedWithItsStart) {
 
 TEST(Trace, AReturnedReasonAndAWritableDescriptor) {
     Traced t;
-    t.trace.dispatching(7, Readiness::Writable, t.socket);
+    t.trace.dispatching(7, Direction::Write, t.socket);
     t.trace.returned(Reason::connectionDone());
-    t.trace.dispatching(7, Readiness::Readable, t.socket);
+    t.trace.dispatching(7, Direction::Read, t.socket);
     t.trace.returned(Reason(ReasonKind::ConnectionLost, "Connection reset by peer"));
     EXPECT_EQ(t.out.str(),
               "+0.000000 fd 7 writable -> FakeSocket[127.0.0.1:10000].doWrite returns "
@@ -53,10 +54,10 @@ TEST(Trace, AReturnedReasonAndAWritableDescriptor) {
 
 TEST(Trace, AStepThatHeldTheLoopSaysForHowLong) {
     Traced t;
-    t.trace.dispatching(7, Readiness::Readable, t.socket);
+    t.trace.dispatching(7, Direction::Read, t.socket);
     t.now += Seconds(0.009);  // short: not worth a word
     t.trace.returned(std::nullopt);
-    t.trace.dispatching(7, Readiness::Readable, t.socket);
+    t.trace.dispatching(7, Direction::Read, t.socket);
     t.now += Seconds(2.5);
     t.trace.returned(Reason::connectionDone());
     EXPECT_EQ(t.out.str(),
@@ -92,6 +93,15 @@ TEST(Trace, AStepInsideAStepGoesOnTheSameLine) {
     EXPECT_EQ(t.out.str(),
               "+0.000000 delayed call due -> int -> "
               "FakeSocket[127.0.0.1:10000].connectionLost(ConnectionAborted: aborted)\n");
+}
+
+TEST(Trace, AnAsioOperationThatAnsweredIsAStepToo) {
+    Traced t;
+    t.trace.completed("resolve(localhost) answered");
+    t.trace.calling("TcpTransport[127.0.0.1:10000]", "connect()");
+    t.trace.returned(std::nullopt);
+    EXPECT_EQ(t.out.str(),
+              "+0.000000 resolve(localhost) answered -> TcpTransport[127.0.0.1:10000].connect()\n");
 }
 
 TEST(Trace, CallsOutsideAnyStepGetALineOfTheirOwn) {
