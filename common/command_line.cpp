@@ -169,14 +169,32 @@ int runMain(const std::string& program, const std::function<int()>& body) {
     return status;
 }
 
-void addClientOptions(CommandLine& commandLine) {
+void addClientOptions(CommandLine& commandLine, ClientExtras extras) {
     commandLine.options()("quiet,q", "print only the summary line (and errors)");
+    if (extras.timeline) {
+        commandLine.options()("timeline", po::value<std::string>()->value_name("FILE"),
+                              "write one CSV row per chunk to FILE: task,peer,seconds,bytes");
+    }
+    if (extras.trace) {
+        addTraceOption(commandLine);
+    }
     commandLine.positional("ADDRESS", "a poetry server as [HOST:]PORT or [IPV6]:PORT", -1);
+}
+
+void addTraceOption(CommandLine& commandLine) {
+    commandLine.options()("trace", "print a line on stderr for each thing the reactor does");
 }
 
 ClientOptions clientOptions(const po::variables_map& values) {
     ClientOptions result;
     result.quiet = values.count("quiet") != 0;
+    result.trace = values.count("trace") != 0;
+    if (values.count("timeline") != 0) {
+        result.timeline = values["timeline"].as<std::string>();
+        if (result.timeline.empty()) {
+            throw UsageError("--timeline needs a file name");
+        }
+    }
     for (const auto& text : values["ADDRESS"].as<std::vector<std::string>>()) {
         try {
             result.addresses.push_back(parseAddress(text));
@@ -189,9 +207,9 @@ ClientOptions clientOptions(const po::variables_map& values) {
 
 std::optional<ClientOptions> parseClientCommandLine(const std::string& program,
                                                     const std::string& summary, int argc,
-                                                    const char* const argv[]) {
+                                                    const char* const argv[], ClientExtras extras) {
     CommandLine commandLine(program, "[options] ADDRESS...", summary);
-    addClientOptions(commandLine);
+    addClientOptions(commandLine, extras);
     auto values = commandLine.parse(argc, argv, std::cout);
     if (!values) {
         return std::nullopt;

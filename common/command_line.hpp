@@ -94,25 +94,39 @@ class CommandLine {
 /// standard output: REASON` and turns a success into kExitFailure.
 int runMain(const std::string& program, const std::function<int()>& body);
 
-/// What every poetry client takes: addresses and `-q/--quiet`.
+/// What every poetry client takes: addresses and `-q/--quiet`, and the ways to watch
+/// a run that some clients offer (ClientExtras).
 struct ClientOptions {
     std::vector<Address> addresses;  ///< The servers, in command-line order.
     bool quiet = false;              ///< Print only the summary line (and errors).
+    std::string timeline;            ///< `--timeline FILE`; empty when not given.
+    bool trace = false;              ///< `--trace`: a line on stderr per reactor dispatch.
 };
 
-/// Adds `-q/--quiet` and the `ADDRESS...` positional argument to a client's command line.
-void addClientOptions(CommandLine& commandLine);
+/// The options beyond addresses and `-q` that a client offers, to watch its run.
+struct ClientExtras {
+    bool timeline = false;  ///< `--timeline FILE` (the blocking client, clients 1.0 and 2.0).
+    bool trace = false;     ///< `--trace` (every client built on the reactor).
+};
+
+/// Adds `-q/--quiet`, the `ADDRESS...` positional argument and the chosen `extras`
+/// to a client's command line.
+void addClientOptions(CommandLine& commandLine, ClientExtras extras = {});
+
+/// Adds `--trace` (to a client through addClientOptions(), or to fastpoetry).
+void addTraceOption(CommandLine& commandLine);
 
 /// Reads the options addClientOptions() declared; throws UsageError for a bad address.
 ClientOptions clientOptions(const po::variables_map& values);
 
-/// The whole command line of a client that takes only addresses and `-q`: declares
-/// them, parses `argv`, and returns the options, or nothing when `--help` was
-/// printed. Throws UsageError like CommandLine::parse(). Clients with options of
+/// The whole command line of a client that takes only addresses, `-q` and `extras`:
+/// declares them, parses `argv`, and returns the options, or nothing when `--help`
+/// was printed. Throws UsageError like CommandLine::parse(). Clients with options of
 /// their own (the exercises) build a CommandLine and call addClientOptions().
 std::optional<ClientOptions> parseClientCommandLine(const std::string& program,
                                                     const std::string& summary, int argc,
-                                                    const char* const argv[]);
+                                                    const char* const argv[],
+                                                    ClientExtras extras = {});
 
 /// What every poetry server takes: where to listen, what to serve, how loud to be.
 struct ServerOptions {

@@ -11,6 +11,7 @@
 #include "common/command_line.hpp"
 #include "common/duration.hpp"
 #include "common/report.hpp"
+#include "common/timeline.hpp"
 
 namespace asio = boost::asio;
 using asio::ip::tcp;
@@ -31,7 +32,8 @@ struct Download {
 // return. The poem's end is the server's close, which read_some reports as the
 // error code asio::error::eof: an expected outcome, so we use the error_code
 // overload and treat EOF as the normal way out of the loop.
-Download getPoetry(asio::io_context& io, const poetry::Address& address) {
+Download getPoetry(asio::io_context& io, const poetry::Address& address, int task,
+                   poetry::Timeline& timeline) {
     Download result;
     tcp::resolver resolver(io);
     auto endpoints = resolver.resolve(address.host, std::to_string(address.port),
@@ -51,6 +53,9 @@ Download getPoetry(asio::io_context& io, const poetry::Address& address) {
         error_code ec;
         std::size_t n = socket.read_some(asio::buffer(buffer), ec);
         result.bytes += n;
+        if (n > 0) {
+            timeline.chunk(task, address.str(), n);  // --timeline only; not the lesson
+        }
         if (ec == asio::error::eof) {
             return result;  // the server closed: the poem is complete
         }
@@ -65,7 +70,7 @@ Download getPoetry(asio::io_context& io, const poetry::Address& address) {
 int run(int argc, char** argv) {
     auto parsed = poetry::parseClientCommandLine(
         "blocking-get-poetry", "Downloads poems one after another with blocking sockets (Part 1).",
-        argc, argv);
+        argc, argv, {.timeline = true});
     if (!parsed) {
         return poetry::kExitSuccess;  // --help was printed
     }
@@ -76,6 +81,7 @@ int run(int argc, char** argv) {
     std::size_t poems = 0;
     std::size_t failed = 0;
     auto start = poetry::Stopwatch::now();
+    poetry::Timeline timeline(options.timeline, start);
     int task = 0;
     for (const auto& address : options.addresses) {
         ++task;
@@ -84,7 +90,7 @@ int run(int argc, char** argv) {
             std::cout << "Task " << task << ": get poetry from: " << where << std::endl;
         }
         auto taskStart = poetry::Stopwatch::now();
-        Download download = getPoetry(io, address);
+        Download download = getPoetry(io, address, task, timeline);
         if (!download.connected) {
             ++failed;
             std::cerr << poetry::failedToConnectLine(where, download.error.message()) << std::endl;
@@ -102,7 +108,9 @@ int run(int argc, char** argv) {
             }
         }
     }
-    std::cout << poetry::summaryLine(poems, failed, poetry::Stopwatch::now() - start) << std::endl;
+    auto elapsed = poetry::Stopwatch::now() - start;
+    timeline.close();
+    std::cout << poetry::summaryLine(poems, failed, elapsed) << std::endl;
     //! [main_loop]
     return failed == 0 ? poetry::kExitSuccess : poetry::kExitFailure;
 }

@@ -85,7 +85,8 @@ std::optional<Seconds> CallQueue::nextTime() const {
     return heap_.front().when;
 }
 
-void CallQueue::runDue(Seconds now, bool includeNew, const std::function<void()>& onError) {
+void CallQueue::runDue(Seconds now, bool includeNew, const std::function<void()>& onError,
+                       Observer* observer) {
     // Entries made from here on have a sequence of at least `limit`. They sort after
     // every call already due (they are due at `now` or later, and scheduled later).
     const std::uint64_t limit = includeNew ? UINT64_MAX : nextSequence_;
@@ -101,10 +102,16 @@ void CallQueue::runDue(Seconds now, bool includeNew, const std::function<void()>
             call->run();  // may throw, to the test that advanced the Clock
             continue;
         }
+        if (observer != nullptr) {  // --trace
+            observer->runningDelayedCall(call->functionType());
+        }
         try {
             call->run();
         } catch (...) {
             onError();
+        }
+        if (observer != nullptr) {
+            observer->returned(std::nullopt);
         }
     }
 }

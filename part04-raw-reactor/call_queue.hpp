@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "part04-raw-reactor/delayed_call.hpp"
+#include "part04-raw-reactor/observer.hpp"
 
 namespace poetry::reactor {
 
@@ -41,8 +42,10 @@ class CallQueue : public std::enable_shared_from_this<CallQueue> {
     /// starve the loop); with true they run too if due (the Clock's rule, as in Twisted).
     /// When a call throws, `onError` is called inside the catch block (where it can
     /// report the exception) and the next call runs; without it, the exception
-    /// propagates to the caller of runDue().
-    void runDue(Seconds now, bool includeNew, const std::function<void()>& onError = {});
+    /// propagates to the caller of runDue(). An `observer` (the Reactor's, for
+    /// `--trace`) hears of each call before it runs and when it has returned.
+    void runDue(Seconds now, bool includeNew, const std::function<void()>& onError = {},
+                Observer* observer = nullptr);
 
   private:
     friend class DelayedCall;

@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <stdexcept>
+#include <typeinfo>
 #include <vector>
 
 namespace poetry::reactor {
@@ -54,6 +55,10 @@ class DelayedCall : public std::enable_shared_from_this<DelayedCall> {
 
     /// When the call is due, on the scheduler's clock.
     Seconds getTime() const { return when_; }
+
+    /// The type of the function it runs, for the reactor's Observer (a lambda's type
+    /// names the function it was written in); `typeid(void)` once it ran or was cancelled.
+    const std::type_info& functionType() const { return fn_.target_type(); }
 
   private:
     friend class CallQueue;

@@ -26,7 +26,9 @@
 #include "common/command_line.hpp"
 #include "common/duration.hpp"
 #include "common/report.hpp"
+#include "common/timeline.hpp"
 #include "part04-raw-reactor/reactor.hpp"
+#include "part04-raw-reactor/trace.hpp"
 
 namespace asio = boost::asio;
 using asio::ip::tcp;
@@ -53,7 +55,8 @@ class PoetrySocket : public poetry::reactor::ReadDescriptor {
   public:
     /// Connects to `address`, blocking until connected: a refused address throws,
     /// which ends the whole program (the lesson of client 1.0; part05 fixes it).
-    PoetrySocket(Reactor& reactor, int task, const poetry::Address& address, bool quiet);
+    PoetrySocket(Reactor& reactor, int task, const poetry::Address& address, bool quiet,
+                 poetry::Timeline& timeline);
 
     int fileno() override { return socket_.native_handle(); }
     void asyncWait(asio::socket_base::wait_type type,
@@ -62,7 +65,7 @@ class PoetrySocket : public poetry::reactor::ReadDescriptor {
     }
     std::optional<Reason> doRead() override;
     void connectionLost(const Reason& reason) override;
-    std::string logPrefix() const override { return "poetry"; }
+    std::string logPrefix() const override { return "PoetrySocket[" + peer_ + "]"; }
 
     /// The task number, from 1, in command-line order.
     int task() const { return task_; }
@@ -79,6 +82,7 @@ class PoetrySocket : public poetry::reactor::ReadDescriptor {
     int task_;
     std::string peer_;  ///< The peer's HOST:PORT, for the task lines.
     bool quiet_;
+    poetry::Timeline& timeline_;  ///< Where --timeline records each chunk.
     std::string poem_;
     std::optional<Reason> reason_;
 };
@@ -87,8 +91,13 @@ class PoetrySocket : public poetry::reactor::ReadDescriptor {
 //! [connect]
 // The socket is made on the reactor's io_context, which does not run yet: Asio's
 // blocking calls (resolve, connect) work without it.
-PoetrySocket::PoetrySocket(Reactor& reactor, int task, const poetry::Address& address, bool quiet)
-    : reactor_(reactor), socket_(reactor.context()), task_(task), quiet_(quiet) {
+PoetrySocket::PoetrySocket(Reactor& reactor, int task, const poetry::Address& address, bool quiet,
+                           poetry::Timeline& timeline)
+    : reactor_(reactor),
+      socket_(reactor.context()),
+      task_(task),
+      quiet_(quiet),
+      timeline_(timeline) {
     error_code ec;
     tcp::resolver resolver(reactor.context());
     auto endpoints = resolver.resolve(address.host, std::to_string(address.port),
@@ -122,8 +131,11 @@ std::optional<Reason> PoetrySocket::doRead() {
         poem_.append(buffer, n);
         bytesRead += n;
     }
-    if (bytesRead > 0 && !quiet_) {
-        std::cout << poetry::chunkLine(task_, bytesRead, peer_) << std::endl;
+    if (bytesRead > 0) {
+        timeline_.chunk(task_, peer_, bytesRead);  // --timeline only; not the lesson
+        if (!quiet_) {
+            std::cout << poetry::chunkLine(task_, bytesRead, peer_) << std::endl;
+        }
     }
     if (ec == asio::error::would_block || ec == asio::error::try_again) {
         return std::nullopt;  // all read for now: wait for the next doRead
@@ -157,7 +169,7 @@ int run(int argc, char** argv) {
         "reactor-get-poetry",
         "Downloads poems all at once: raw sockets handed to a reactor as "
         "read descriptors (Part 4, client 1.0).",
-        argc, argv);
+        argc, argv, {.timeline = true, .trace = true});
     if (!parsed) {
         return poetry::kExitSuccess;  // --help was printed
     }
@@ -165,13 +177,16 @@ int run(int argc, char** argv) {
 
     //! [main]
     Reactor reactor;  // before the sockets, which live on its io_context
+    poetry::reactor::traceIf(options.trace, reactor);  // --trace
     auto start = poetry::Stopwatch::now();
+    poetry::Timeline timeline(options.timeline, start);
 
     std::vector<std::shared_ptr<PoetrySocket>> sockets;
     int task = 0;
     try {
         for (const auto& address : options.addresses) {
-            auto socket = std::make_shared<PoetrySocket>(reactor, ++task, address, options.quiet);
+            auto socket =
+                std::make_shared<PoetrySocket>(reactor, ++task, address, options.quiet, timeline);
             reactor.addReader(socket);  // watch it: doRead() when readable
             sockets.push_back(socket);
         }
@@ -183,6 +198,7 @@ int run(int argc, char** argv) {
 
     reactor.run();  // returns when the last PoetrySocket calls stop()
     auto elapsed = poetry::Stopwatch::now() - start;
+    timeline.close();
     //! [main]
 
     std::size_t poems = 0;

@@ -23,7 +23,9 @@
 #include "common/command_line.hpp"
 #include "common/duration.hpp"
 #include "common/report.hpp"
+#include "common/timeline.hpp"
 #include "part04-raw-reactor/reactor.hpp"
+#include "part04-raw-reactor/trace.hpp"
 
 namespace asio = boost::asio;
 using asio::ip::tcp;
@@ -49,7 +51,8 @@ class ConnectFailed : public std::runtime_error {
 class PoetrySocket : public poetry::reactor::ReadDescriptor {
   public:
     /// Connects to `address`, blocking until connected: a refused address throws.
-    PoetrySocket(Reactor& reactor, int task, const poetry::Address& address, bool quiet);
+    PoetrySocket(Reactor& reactor, int task, const poetry::Address& address, bool quiet,
+                 poetry::Timeline& timeline);
 
     int fileno() override { return socket_.native_handle(); }
     void asyncWait(asio::socket_base::wait_type type,
@@ -58,7 +61,7 @@ class PoetrySocket : public poetry::reactor::ReadDescriptor {
     }
     std::optional<Reason> doRead() override;
     void connectionLost(const Reason& reason) override;
-    std::string logPrefix() const override { return "poetry"; }
+    std::string logPrefix() const override { return "PoetrySocket[" + peer_ + "]"; }
 
     /// The task number, from 1, in command-line order.
     int task() const { return task_; }
@@ -75,6 +78,7 @@ class PoetrySocket : public poetry::reactor::ReadDescriptor {
     int task_;
     std::string peer_;  ///< The peer's HOST:PORT, for the task lines.
     bool quiet_;
+    poetry::Timeline& timeline_;  ///< Where --timeline records each chunk.
     std::string poem_;
     std::optional<Reason> reason_;
 };
@@ -83,8 +87,13 @@ class PoetrySocket : public poetry::reactor::ReadDescriptor {
 //! [connect]
 // The socket is made on the reactor's io_context, which does not run yet: Asio's
 // blocking calls (resolve, connect) work without it.
-PoetrySocket::PoetrySocket(Reactor& reactor, int task, const poetry::Address& address, bool quiet)
-    : reactor_(reactor), socket_(reactor.context()), task_(task), quiet_(quiet) {
+PoetrySocket::PoetrySocket(Reactor& reactor, int task, const poetry::Address& address, bool quiet,
+                           poetry::Timeline& timeline)
+    : reactor_(reactor),
+      socket_(reactor.context()),
+      task_(task),
+      quiet_(quiet),
+      timeline_(timeline) {
     error_code ec;
     tcp::resolver resolver(reactor.context());
     auto endpoints = resolver.resolve(address.host, std::to_string(address.port),
@@ -115,8 +124,11 @@ std::optional<Reason> PoetrySocket::doRead() {
         char buffer[1024];
         std::size_t n = socket_.read_some(asio::buffer(buffer), ec);
         poem_.append(buffer, n);
-        if (n > 0 && !quiet_) {
-            std::cout << poetry::chunkLine(task_, n, peer_) << std::endl;
+        if (n > 0) {
+            timeline_.chunk(task_, peer_, n);  // --timeline only; not the lesson
+            if (!quiet_) {
+                std::cout << poetry::chunkLine(task_, n, peer_) << std::endl;
+            }
         }
     }
     return Reason::connectionEnded(ec);  // eof: ConnectionDone; reset: ConnectionLost
@@ -148,7 +160,7 @@ int run(int argc, char** argv) {
         poetry::parseClientCommandLine("reactor-get-poetry-broken",
                                        "Client 1.0 with a blocking doRead(): one slow server "
                                        "freezes the others (Part 4, the broken variant).",
-                                       argc, argv);
+                                       argc, argv, {.timeline = true, .trace = true});
     if (!parsed) {
         return poetry::kExitSuccess;  // --help was printed
     }
@@ -156,13 +168,16 @@ int run(int argc, char** argv) {
 
     //! [main]
     Reactor reactor;  // before the sockets, which live on its io_context
+    poetry::reactor::traceIf(options.trace, reactor);  // --trace
     auto start = poetry::Stopwatch::now();
+    poetry::Timeline timeline(options.timeline, start);
 
     std::vector<std::shared_ptr<PoetrySocket>> sockets;
     int task = 0;
     try {
         for (const auto& address : options.addresses) {
-            auto socket = std::make_shared<PoetrySocket>(reactor, ++task, address, options.quiet);
+            auto socket =
+                std::make_shared<PoetrySocket>(reactor, ++task, address, options.quiet, timeline);
             reactor.addReader(socket);  // watch it: doRead() when readable
             sockets.push_back(socket);
         }
@@ -174,6 +189,7 @@ int run(int argc, char** argv) {
 
     reactor.run();  // returns when the last PoetrySocket calls stop()
     auto elapsed = poetry::Stopwatch::now() - start;
+    timeline.close();
     //! [main]
 
     std::size_t poems = 0;

@@ -57,6 +57,9 @@ void ReadyHandler::operator()(error_code error) {
     } else if (error) {
         why = Reason::connectionEnded(error);  // the socket itself is broken
     } else {
+        if (observer_) {  // --trace
+            observer_->dispatching(descriptor->fileno(), direction, *descriptor);
+        }
         try {
             why = direction == Direction::Read
                       ? dynamic_cast<ReadDescriptor&>(*descriptor).doRead()
@@ -67,6 +70,9 @@ void ReadyHandler::operator()(error_code error) {
             why = Reason(ReasonKind::ConnectionLost, "out of memory");
         } catch (...) {
             why = Reason(ReasonKind::ConnectionLost, logError(descriptor->logPrefix()));
+        }
+        if (observer_) {
+            observer_->returned(why);
         }
     }
     if (why) {
@@ -82,10 +88,16 @@ void ReadyHandler::operator()(error_code error) {
 void Reactor::disconnect(FileDescriptor& descriptor, const Reason& why) {
     remove(descriptor, Direction::Read);
     remove(descriptor, Direction::Write);
+    if (observer_) {  // --trace
+        observer_->losingConnection(descriptor, why);
+    }
     try {
         descriptor.connectionLost(why);
     } catch (...) {
         logError("connectionLost of " + descriptor.logPrefix());
+    }
+    if (observer_) {
+        observer_->returned(std::nullopt);
     }
 }
 //! [disconnect]
@@ -162,7 +174,8 @@ void Reactor::wakeUpBy(Seconds when) {
 
 void Reactor::timerFired() {
     timerDue_.reset();
-    calls_->runDue(seconds(), false, [] { logError("a delayed call"); });
+    calls_->runDue(
+        seconds(), false, [] { logError("a delayed call"); }, observer_.get());
     if (auto next = calls_->nextTime()) {
         wakeUpBy(*next);
     }
@@ -193,12 +206,19 @@ std::vector<std::shared_ptr<DelayedCall>> Reactor::getDelayedCalls() const {
 void Reactor::resolve(const std::string& host, std::uint16_t port, Resolved done) {
     using asio::ip::tcp;
     auto resolver = std::make_shared<tcp::resolver>(io_);  // lives until the answer
-    auto answered = [resolver, host, done = std::move(done)](error_code error,
-                                                             tcp::resolver::results_type results) {
+    auto answered = [this, resolver, host, done = std::move(done)](
+                        error_code error, tcp::resolver::results_type results) {
+        if (observer_) {  // --trace
+            observer_->completed("resolve(" + host + ") " +
+                                 (error ? "failed: " + error.message() : "answered"));
+        }
         try {
             done(error, std::vector<tcp::endpoint>(results.begin(), results.end()));
         } catch (...) {
             logError("the callback of resolve(" + host + ")");
+        }
+        if (observer_) {
+            observer_->returned(std::nullopt);
         }
     };
     resolver->async_resolve(host, std::to_string(port), tcp::resolver::numeric_service,
@@ -226,6 +246,9 @@ void Reactor::stop() {
         throw ReactorNotRunning("reactor: stop() called on a reactor that is not running");
     }
     stopping_ = true;
+    if (observer_) {  // --trace
+        observer_->stopping();
+    }
     io_.stop();  // run() returns as soon as the current handler is done
 }
 
@@ -243,15 +266,25 @@ void Reactor::stopOnSignals() {
 // Waits for the next signal; each one stops the reactor if it runs, and the wait
 // starts again, so a reactor that runs again can be stopped again.
 void Reactor::waitForSignal() {
-    signals_->async_wait([this](const error_code& error, int) {
+    signals_->async_wait([this](const error_code& error, int signal) {
         if (error) {
             return;  // the reactor is going away
+        }
+        if (observer_) {  // --trace
+            observer_->completed("signal " + std::to_string(signal));
         }
         if (running()) {
             stop();
         }
+        if (observer_) {
+            observer_->returned(std::nullopt);
+        }
         waitForSignal();
     });
+}
+
+void Reactor::setObserver(std::unique_ptr<Observer> observer) {
+    observer_ = std::move(observer);
 }
 
 boost::asio::io_context& Reactor::context() {

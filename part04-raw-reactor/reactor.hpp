@@ -19,6 +19,7 @@
 
 #include "part04-raw-reactor/delayed_call.hpp"
 #include "part04-raw-reactor/descriptor.hpp"
+#include "part04-raw-reactor/observer.hpp"
 
 namespace poetry::reactor {
 
@@ -131,6 +132,15 @@ class Reactor : public ReactorTime {
     /// arrives before run() stops the reactor as soon as it runs.
     void stopOnSignals();
 
+    /// Gives the reactor an observer to call at each step it takes (see Observer), or
+    /// takes it away (null). Called by a program's `main` before run(), for `--trace`
+    /// (see traceIf()). The reactor owns it.
+    void setObserver(std::unique_ptr<Observer> observer);
+
+    /// The observer, or null (the usual case). Asked by the layers above (part05's
+    /// transport and connector) before they report a call to it.
+    Observer* observer() const { return observer_.get(); }
+
     /// The Asio context underneath: descriptors make their sockets on it (client
     /// 1.0's PoetrySocket, part05's transports and ports), so the reactor can wait on them.
     boost::asio::io_context& context();
@@ -148,7 +158,8 @@ class Reactor : public ReactorTime {
     void timerFired();
     void waitForSignal();
 
-    boost::asio::io_context io_;  // first made, last gone: everything below lives on it
+    std::unique_ptr<Observer> observer_;  // --trace; outlives everything that calls it
+    boost::asio::io_context io_;          // first made, last gone: everything below lives on it
     boost::asio::steady_timer timer_{io_};
     std::optional<Seconds> timerDue_;  // when timer_ fires, if it is set
     std::shared_ptr<CallQueue> calls_;

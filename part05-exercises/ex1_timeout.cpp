@@ -11,6 +11,7 @@
 
 #include "common/command_line.hpp"
 #include "part04-raw-reactor/reactor.hpp"
+#include "part04-raw-reactor/trace.hpp"
 #include "part05-exercises/timeout_client.hpp"
 
 namespace {
@@ -19,7 +20,7 @@ int run(int argc, char** argv) {
     poetry::CommandLine cl("ex1-timeout", "[options] ADDRESS...",
                            "Downloads poems like client 2.0, but gives up on any download that "
                            "takes longer than --timeout seconds (Part 5, exercise 1).");
-    poetry::addClientOptions(cl);
+    poetry::addClientOptions(cl, {.trace = true});
     cl.options()("timeout", poetry::po::value<double>()->default_value(10.0, "10"),
                  "seconds a download may take, from connecting to the last byte");
     auto values = cl.parse(argc, argv, std::cout);
@@ -37,6 +38,7 @@ int run(int argc, char** argv) {
 
     //! [main]
     poetry::reactor::Reactor reactor;
+    poetry::reactor::traceIf(options.trace, reactor);  // --trace
     poetry::exercises::TimeoutPoetryFactory factory(reactor, timeout, options.addresses.size(),
                                                     options.quiet, [&reactor] { reactor.stop(); });
     // The same limit for each connection attempt, so nothing waits longer.

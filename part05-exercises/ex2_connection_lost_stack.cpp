@@ -18,6 +18,7 @@
 #include "common/command_line.hpp"
 #include "part04-raw-reactor/reactor.hpp"
 #include "part04-raw-reactor/reason.hpp"
+#include "part04-raw-reactor/trace.hpp"
 #include "part05-exercises/exercise_factory.hpp"
 #include "part05-protocols/connect.hpp"
 #include "part05-protocols/poetry_client.hpp"
@@ -77,13 +78,14 @@ int run(int argc, char** argv) {
         "Downloads poems like client 2.0 and prints the call stack of "
         "connectionLost(), clientConnectionLost() and clientConnectionFailed() "
         "(Part 5, exercise 2). -q hides the chunk lines, not the stacks.",
-        argc, argv);
+        argc, argv, {.trace = true});
     if (!parsed) {
         return poetry::kExitSuccess;  // --help was printed
     }
     const poetry::ClientOptions& options = *parsed;
 
     poetry::reactor::Reactor reactor;
+    poetry::reactor::traceIf(options.trace, reactor);  // --trace
     TracingFactory factory(options.addresses.size(), options.quiet, [&reactor] { reactor.stop(); });
     return poetry::exercises::getPoetry(reactor, factory, options.addresses);
 }

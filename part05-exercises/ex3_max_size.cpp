@@ -19,6 +19,7 @@
 #include "common/command_line.hpp"
 #include "part04-raw-reactor/reactor.hpp"
 #include "part04-raw-reactor/reason.hpp"
+#include "part04-raw-reactor/trace.hpp"
 #include "part05-exercises/exercise_factory.hpp"
 #include "part05-protocols/poetry_client.hpp"
 
@@ -85,7 +86,7 @@ int run(int argc, char** argv) {
     poetry::CommandLine cl("ex3-max-size", "[options] ADDRESS...",
                            "Downloads poems like client 2.0, but drops any download that grows "
                            "beyond --max-bytes (a reader's question in Part 5).");
-    poetry::addClientOptions(cl);
+    poetry::addClientOptions(cl, {.trace = true});
     cl.options()("max-bytes", poetry::po::value<long long>()->default_value(1048576),
                  "the most bytes a poem may have; a longer one is dropped");
     auto values = cl.parse(argc, argv, std::cout);
@@ -99,6 +100,7 @@ int run(int argc, char** argv) {
     }
 
     poetry::reactor::Reactor reactor;
+    poetry::reactor::traceIf(options.trace, reactor);  // --trace
     LimitedPoetryFactory factory(static_cast<std::size_t>(maxBytes), options.addresses.size(),
                                  options.quiet, [&reactor] { reactor.stop(); });
     return poetry::exercises::getPoetry(reactor, factory, options.addresses);

@@ -15,6 +15,7 @@
 #include "common/command_line.hpp"
 #include "part04-raw-reactor/reactor.hpp"
 #include "part04-raw-reactor/reason.hpp"
+#include "part04-raw-reactor/trace.hpp"
 #include "part05-exercises/exercise_factory.hpp"
 #include "part05-protocols/poetry_client.hpp"
 
@@ -73,13 +74,14 @@ int run(int argc, char** argv) {
         "Downloads poems like client 2.0 and says, for each, whether the "
         "connection ended with ConnectionDone or ConnectionLost (a reader's "
         "question in Part 5).",
-        argc, argv);
+        argc, argv, {.trace = true});
     if (!parsed) {
         return poetry::kExitSuccess;  // --help was printed
     }
     const poetry::ClientOptions& options = *parsed;
 
     poetry::reactor::Reactor reactor;
+    poetry::reactor::traceIf(options.trace, reactor);  // --trace
     VerdictFactory factory(options.addresses.size(), options.quiet, [&reactor] { reactor.stop(); });
     return poetry::exercises::getPoetry(reactor, factory, options.addresses);
 }

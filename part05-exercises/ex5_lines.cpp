@@ -18,6 +18,7 @@
 #include "common/command_line.hpp"
 #include "part04-raw-reactor/reactor.hpp"
 #include "part04-raw-reactor/reason.hpp"
+#include "part04-raw-reactor/trace.hpp"
 #include "part05-exercises/exercise_factory.hpp"
 #include "part05-protocols/line_receiver.hpp"
 
@@ -114,7 +115,7 @@ int run(int argc, char** argv) {
     poetry::CommandLine cl("ex5-lines", "[options] ADDRESS...",
                            "Downloads poems and prints each line as soon as it is complete, "
                            "whatever the chunk size (a reader's question in Part 5).");
-    poetry::addClientOptions(cl);
+    poetry::addClientOptions(cl, {.trace = true});
     cl.options()("max-line-length",
                  poetry::po::value<long long>()->default_value(
                      static_cast<long long>(poetry::protocols::LineReceiver::kDefaultMaxLength)),
@@ -131,6 +132,7 @@ int run(int argc, char** argv) {
     }
 
     poetry::reactor::Reactor reactor;
+    poetry::reactor::traceIf(options.trace, reactor);  // --trace
     LinePoetryFactory factory(static_cast<std::size_t>(maxLineLength), options.addresses.size(),
                               options.quiet, [&reactor] { reactor.stop(); });
     return poetry::exercises::getPoetry(reactor, factory, options.addresses);

@@ -19,6 +19,7 @@
 
 #include "common/messages.hpp"
 #include "part04-raw-reactor/log.hpp"
+#include "part04-raw-reactor/observer.hpp"
 #include "part05-protocols/tcp.hpp"
 
 namespace poetry::protocols {
@@ -136,12 +137,19 @@ class TcpClient : public TcpTransport {
             return;
         }
         // Returns at once; Asio calls doConnect() when the connect has finished.
-        socket_.async_connect(endpoint, [self = self()](error_code result) {
+        socket_.async_connect(endpoint, [self = self(), endpoint](error_code result) {
+            auto* observer = self->reactor_.observer();
+            if (observer) {  // --trace
+                observer->completed(connectAnswer(endpoint, result));
+            }
             try {
                 self->doConnect(result);
             } catch (...) {
                 // A factory or protocol callback threw: report it, then drop the connection.
                 self->dropAfterError(reactor::logError(self->logPrefix()));
+            }
+            if (observer) {
+                observer->returned(std::nullopt);
             }
         });
     }
@@ -176,6 +184,13 @@ class TcpClient : public TcpTransport {
         startProtocol(std::move(protocol));  // addReader, then makeConnection
     }
     //! [doConnect]
+
+    // --trace: "connect(HOST:PORT) done -> TcpTransport[HOST:PORT].doConnect", or failed.
+    static std::string connectAnswer(const tcp::endpoint& endpoint, error_code result) {
+        std::string where = addressOf(endpoint).str();
+        return "connect(" + where + ") " + (result ? "failed: " + result.message() : "done") +
+               " -> TcpTransport[" + where + "].doConnect";
+    }
 
     // What doConnect() does when a callback it made threw: before the connection was
     // made, the attempt failed; after, the connection is lost.
@@ -249,6 +264,10 @@ void Connector::stopConnecting() {
 }
 
 std::unique_ptr<Protocol> Connector::buildProtocol(const Address& peer) {
+    if (auto* observer = reactor_.observer()) {  // --trace
+        observer->calling(reactor::className(typeid(factory_)),
+                          "buildProtocol(" + peer.str() + ")");
+    }
     state_ = State::Connected;
     cancelTimeout();
     return factory_.buildProtocol(peer);
@@ -258,12 +277,20 @@ void Connector::connectionFailed(const reactor::Reason& reason) {
     cancelTimeout();
     transport_.reset();
     state_ = State::Disconnected;
+    if (auto* observer = reactor_.observer()) {  // --trace
+        observer->calling(reactor::className(typeid(factory_)),
+                          "clientConnectionFailed(" + reactor::reasonSummary(reason) + ")");
+    }
     factory_.clientConnectionFailed(*this, reason);
 }
 
 void Connector::connectionLost(const reactor::Reason& reason) {
     transport_.reset();
     state_ = State::Disconnected;
+    if (auto* observer = reactor_.observer()) {  // --trace
+        observer->calling(reactor::className(typeid(factory_)),
+                          "clientConnectionLost(" + reactor::reasonSummary(reason) + ")");
+    }
     factory_.clientConnectionLost(*this, reason);
 }
 

@@ -14,6 +14,7 @@
 #include "common/command_line.hpp"
 #include "common/poem_file.hpp"
 #include "part04-raw-reactor/reactor.hpp"
+#include "part04-raw-reactor/trace.hpp"
 #include "part05-protocols/factory.hpp"
 #include "part05-protocols/file_limit.hpp"
 #include "part05-protocols/listen.hpp"
@@ -66,6 +67,7 @@ int run(int argc, char** argv) {
                            "Serves a poem at once, to any number of clients at the same time "
                            "(Part 5).");
     poetry::addServerOptions(cl);
+    poetry::addTraceOption(cl);
     auto values = cl.parse(argc, argv, std::cout);
     if (!values) {
         return poetry::kExitSuccess;
@@ -82,6 +84,7 @@ int run(int argc, char** argv) {
 
     //! [main]
     poetry::reactor::Reactor reactor;
+    poetry::reactor::traceIf(values->count("trace") != 0, reactor);  // --trace
     // SIGINT and SIGTERM stop the reactor; run() returns and we exit 0. Set up
     // before the first line is printed: whoever reads it may signal us at once.
     reactor.stopOnSignals();

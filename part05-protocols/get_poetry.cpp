@@ -11,7 +11,9 @@
 
 #include "common/command_line.hpp"
 #include "common/duration.hpp"
+#include "common/timeline.hpp"
 #include "part04-raw-reactor/reactor.hpp"
+#include "part04-raw-reactor/trace.hpp"
 #include "part05-protocols/connect.hpp"
 #include "part05-protocols/file_limit.hpp"
 #include "part05-protocols/poetry_client.hpp"
@@ -23,7 +25,7 @@ int run(int argc, char** argv) {
         "protocol-get-poetry",
         "Downloads poems at the same time with transports, protocols and "
         "factories (client 2.0, Part 5).",
-        argc, argv);
+        argc, argv, {.timeline = true, .trace = true});
     if (!parsed) {
         return poetry::kExitSuccess;  // --help was printed
     }
@@ -32,16 +34,21 @@ int run(int argc, char** argv) {
 
     //! [main]
     poetry::reactor::Reactor reactor;
+    poetry::reactor::traceIf(options.trace, reactor);  // --trace
     // The factory outlives reactor.run(); it stops the reactor when the last
     // download has ended, one way or the other.
     poetry::client::PoetryClientFactory factory(options.addresses.size(), options.quiet,
                                                 [&reactor] { reactor.stop(); });
     auto start = poetry::Stopwatch::now();
+    poetry::Timeline timeline(options.timeline, start);
+    factory.recordTimeline(timeline);
     for (const auto& address : options.addresses) {
         poetry::protocols::connectTCP(reactor, address.host, address.port, factory);
     }
     reactor.run();
-    factory.report(poetry::Stopwatch::now() - start);
+    auto elapsed = poetry::Stopwatch::now() - start;
+    timeline.close();
+    factory.report(elapsed);
     //! [main]
     return factory.failed() == 0 ? poetry::kExitSuccess : poetry::kExitFailure;
 }

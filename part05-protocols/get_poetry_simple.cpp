@@ -15,6 +15,7 @@
 #include "common/duration.hpp"
 #include "common/report.hpp"
 #include "part04-raw-reactor/reactor.hpp"
+#include "part04-raw-reactor/trace.hpp"
 #include "part05-protocols/connect.hpp"
 #include "part05-protocols/factory.hpp"
 #include "part05-protocols/file_limit.hpp"
@@ -88,7 +89,7 @@ int run(int argc, char** argv) {
         "protocol-get-poetry-simple",
         "Downloads poems at the same time and prints them (client 2.1, "
         "Part 5).",
-        argc, argv);
+        argc, argv, {.trace = true});
     if (!parsed) {
         return poetry::kExitSuccess;  // --help was printed
     }
@@ -97,6 +98,7 @@ int run(int argc, char** argv) {
 
     //! [main]
     poetry::reactor::Reactor reactor;
+    poetry::reactor::traceIf(options.trace, reactor);  // --trace
     PoetryClientFactory factory(options.addresses.size(), [&reactor] { reactor.stop(); });
     auto start = poetry::Stopwatch::now();
     for (const auto& address : options.addresses) {

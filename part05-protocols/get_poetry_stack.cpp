@@ -16,6 +16,7 @@
 #include "common/command_line.hpp"
 #include "common/report.hpp"
 #include "part04-raw-reactor/reactor.hpp"
+#include "part04-raw-reactor/trace.hpp"
 #include "part05-protocols/connect.hpp"
 #include "part05-protocols/factory.hpp"
 #include "part05-protocols/protocol.hpp"
@@ -95,13 +96,14 @@ int run(int argc, char** argv) {
         "protocol-get-poetry-stack",
         "Prints the call stack the first time dataReceived() is called, "
         "then exits (Part 5).",
-        argc, argv);
+        argc, argv, {.trace = true});
     if (!parsed) {
         return poetry::kExitSuccess;  // --help was printed
     }
     const poetry::ClientOptions& options = *parsed;
 
     poetry::reactor::Reactor reactor;
+    poetry::reactor::traceIf(options.trace, reactor);  // --trace
     StackFactory factory(reactor, options.addresses.size());
     for (const auto& address : options.addresses) {
         poetry::protocols::connectTCP(reactor, address.host, address.port, factory);

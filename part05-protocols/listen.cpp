@@ -9,6 +9,7 @@
 
 #include "common/messages.hpp"
 #include "part04-raw-reactor/log.hpp"
+#include "part04-raw-reactor/observer.hpp"
 #include "part05-protocols/tcp.hpp"
 
 namespace poetry::protocols {
@@ -71,6 +72,10 @@ std::optional<Reason> Port::doRead() {
 void Port::accepted(TcpSocket socket, const tcp::endpoint& peer) {
     auto transport = std::make_shared<TcpTransport>(reactor_, std::move(socket), peer);
     try {
+        if (auto* observer = reactor_.observer()) {  // --trace
+            observer->calling(reactor::className(typeid(factory_)),
+                              "buildProtocol(" + transport->getPeer().str() + ")");
+        }
         std::unique_ptr<Protocol> protocol = factory_.buildProtocol(transport->getPeer());
         if (!protocol) {
             return;  // the factory refused; the socket closes with the transport

@@ -17,6 +17,7 @@
 
 #include "common/address.hpp"
 #include "common/report.hpp"
+#include "common/timeline.hpp"
 #include "part04-raw-reactor/reason.hpp"
 #include "part05-protocols/connect.hpp"
 #include "part05-protocols/factory.hpp"
@@ -87,8 +88,15 @@ class PoetryClientFactory : public protocols::ClientFactoryFor<PoetryProtocol> {
         countDown();
     }
 
+    /// Called by client 2.0's `main` for `--timeline`: chunkReceived() records each
+    /// chunk there too. The timeline must outlive the factory's use.
+    void recordTimeline(Timeline& timeline) { timeline_ = &timeline; }
+
     /// Called by a protocol for each chunk: `Task N: got K bytes of poetry from HOST:PORT`.
     void chunkReceived(int taskNum, std::size_t bytes, const Address& peer) {
+        if (timeline_ != nullptr) {
+            timeline_->chunk(taskNum, peer.str(), bytes);  // --timeline only; not the lesson
+        }
         if (!quiet_) {
             out_ << chunkLine(taskNum, bytes, peer.str()) << '\n';
         }
@@ -142,6 +150,7 @@ class PoetryClientFactory : public protocols::ClientFactoryFor<PoetryProtocol> {
     std::function<void()> allDone_;
     std::ostream& out_;
     std::ostream& err_;
+    Timeline* timeline_ = nullptr;
     int nextTask_ = 1;
     std::size_t failed_ = 0;
     std::map<int, std::size_t> taskBytes_;

@@ -9,7 +9,10 @@
 #include "part05-protocols/tcp.hpp"
 
 #include <array>
+#include <typeinfo>
 #include <utility>
+
+#include "part04-raw-reactor/observer.hpp"
 
 namespace poetry::protocols {
 
@@ -60,6 +63,9 @@ void TcpTransport::startProtocol(std::unique_ptr<Protocol> protocol) {
     protocol_ = std::move(protocol);
     connected_ = true;
     reactor_.addReader(shared_from_this());
+    if (auto* observer = reactor_.observer()) {  // --trace
+        observer->calling(reactor::className(typeid(*protocol_)), "makeConnection()");
+    }
     protocol_->makeConnection(*this);
 }
 //! [startProtocol]
@@ -72,6 +78,10 @@ void TcpTransport::startProtocol(std::unique_ptr<Protocol> protocol) {
     std::size_t n = socket_.read_some(asio::buffer(buffer.data(), buffer.size()), error);
     if (!error) {
         if (protocol_) {
+            if (auto* observer = reactor_.observer()) {  // --trace
+                observer->calling(reactor::className(typeid(*protocol_)),
+                                  "dataReceived(" + std::to_string(n) + " bytes)");
+            }
             protocol_->dataReceived(std::string_view(buffer.data(), n));
         }
         return std::nullopt;  // the connection lives on
@@ -133,6 +143,9 @@ void TcpTransport::loseConnection() {
     if (!connected_ || disconnecting_ || aborting_ || lost_) {
         return;
     }
+    if (auto* observer = reactor_.observer()) {  // --trace
+        observer->calling(logPrefix(), "loseConnection()");
+    }
     disconnecting_ = true;
     reactor_.removeReader(*this);
     // doWrite() sends what is queued, then returns ConnectionDone, and the reactor
@@ -145,6 +158,9 @@ void TcpTransport::loseConnection() {
 void TcpTransport::abortConnection() {
     if (!connected_ || aborting_ || lost_) {
         return;
+    }
+    if (auto* observer = reactor_.observer()) {  // --trace
+        observer->calling(logPrefix(), "abortConnection()");
     }
     aborting_ = true;
     reactor_.removeReader(*this);
@@ -180,13 +196,17 @@ void TcpTransport::connectionLost(const Reason& reason) {
     queuedOffset_ = 0;
     if (protocol_) {
         std::unique_ptr<Protocol> protocol = std::move(protocol_);
+        if (auto* observer = reactor_.observer()) {  // --trace
+            observer->calling(reactor::className(typeid(*protocol)),
+                              "connectionLost(" + reactor::reasonSummary(reason) + ")");
+        }
         protocol->connectionLost(reason);
     }  // the protocol is destroyed here, after its last callback
 }
 //! [connectionLost]
 
 std::string TcpTransport::logPrefix() const {
-    return "TcpTransport to " + peer_.str();
+    return "TcpTransport[" + peer_.str() + "]";
 }
 
 }  // namespace poetry::protocols

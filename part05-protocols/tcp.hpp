@@ -102,7 +102,7 @@ class TcpTransport : public Transport,
     /// then destroys the protocol. Runs once; later calls do nothing.
     void connectionLost(const reactor::Reason& reason) override;
 
-    /// "TcpTransport to HOST:PORT", for log lines.
+    /// "TcpTransport[HOST:PORT]", for log lines and `--trace`.
     std::string logPrefix() const override;
 
     /// True once the connection is made (startProtocol() ran) and until it ends.

@@ -132,6 +132,49 @@ TEST(ParseClientCommandLine, OptionsHelpAndErrors) {
     EXPECT_THROW(parseClientCommandLine("client", "Gets poetry.", 1, none), UsageError);
 }
 
+TEST(ParseClientCommandLine, TimelineAndTraceOnlyWhereOffered) {
+    const char* watched[] = {"client", "--timeline", "run.csv", "--trace", "10000"};
+    auto options = parseClientCommandLine("client", "Gets poetry.", 5, watched,
+                                          {.timeline = true, .trace = true});
+    ASSERT_TRUE(options.has_value());
+    EXPECT_EQ(options->timeline, "run.csv");
+    EXPECT_TRUE(options->trace);
+    EXPECT_FALSE(options->quiet);
+
+    const char* plain[] = {"client", "10000"};
+    options = parseClientCommandLine("client", "Gets poetry.", 2, plain,
+                                     {.timeline = true, .trace = true});
+    ASSERT_TRUE(options.has_value());
+    EXPECT_EQ(options->timeline, "");
+    EXPECT_FALSE(options->trace);
+
+    // A client that does not offer them rejects them, naming the option.
+    for (const char* option : {"--trace", "--timeline"}) {
+        const char* words[] = {"client", option, "x.csv", "10000"};
+        try {
+            parseClientCommandLine("client", "Gets poetry.", 4, words);
+            ADD_FAILURE() << option << " accepted";
+        } catch (const UsageError& e) {
+            EXPECT_NE(std::string(e.what()).find(option), std::string::npos) << e.what();
+        }
+    }
+    const char* missing[] = {"client", "10000", "--timeline"};
+    EXPECT_THROW(parseClientCommandLine("client", "Gets poetry.", 3, missing, {.timeline = true}),
+                 UsageError);
+    const char* empty[] = {"client", "--timeline", "", "10000"};
+    EXPECT_THROW(parseClientCommandLine("client", "Gets poetry.", 4, empty, {.timeline = true}),
+                 UsageError);
+}
+
+TEST(ParseClientCommandLine, HelpListsTheExtras) {
+    const char* help[] = {"client", "--help"};
+    ::testing::internal::CaptureStdout();
+    parseClientCommandLine("client", "Gets poetry.", 2, help, {.timeline = true, .trace = true});
+    auto text = ::testing::internal::GetCapturedStdout();
+    EXPECT_NE(text.find("--timeline FILE"), std::string::npos) << text;
+    EXPECT_NE(text.find("--trace"), std::string::npos) << text;
+}
+
 TEST(RunMain, UsageErrorExitsTwoAndExceptionsExitOne) {
     EXPECT_EQ(runMain("p", [] { return 0; }), kExitSuccess);
     EXPECT_EQ(runMain("p", []() -> int { throw UsageError("bad --x"); }), kExitUsage);

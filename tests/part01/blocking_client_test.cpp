@@ -1,9 +1,12 @@
 // End-to-end tests of blocking-get-poetry against real slowpoetry servers.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <regex>
 
+#include "support/client_output.hpp"
 #include "support/process.hpp"
+#include "support/timeline.hpp"
 
 namespace poetry::test {
 namespace {
@@ -34,6 +37,44 @@ TEST(BlockingClient, DownloadsEveryPoemInOrderWithExactByteCounts) {
     }
     EXPECT_TRUE(std::regex_match(lines[6], std::regex(R"(Got 3 poems in \d+:\d\d:\d\d\.\d{6})")))
         << lines[6];
+}
+
+// The timeline of a blocking run: every chunk of task 1, then every chunk of task 2,
+// then task 3's, one lane after another (structure, not timing).
+TEST(BlockingClient, TimelineRowsComeTaskAfterTask) {
+    Server a("slowpoetry", {"--delay", "0.01", "--num-bytes", "300", poemPath("ecstasy.txt")});
+    Server b("slowpoetry", {"--delay", "0.01", "--num-bytes", "100", poemPath("fascination.txt")});
+    Server c("slowpoetry", {"--delay", "0.01", "--num-bytes", "100", poemPath("science.txt")});
+    TempPath csv("blocking.csv");
+    RunResult r = run("blocking-get-poetry",
+                      {"-q", "--timeline", csv.str(), a.address(), b.address(), c.address()});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    auto rows = readTimeline(csv.str());
+    ASSERT_GT(rows.size(), 6u);
+    EXPECT_EQ(switches(tasksOf(rows)), 2);
+    EXPECT_EQ(rows.front().task, 1);
+    EXPECT_EQ(rows.back().task, 3);
+    const Server* servers[] = {&a, &b, &c};
+    const char* poems[] = {"ecstasy.txt", "fascination.txt", "science.txt"};
+    std::map<int, std::size_t> bytes;
+    for (const auto& row : rows) {
+        ASSERT_GE(row.task, 1);
+        ASSERT_LE(row.task, 3);
+        EXPECT_EQ(row.peer, servers[row.task - 1]->address());
+        bytes[row.task] += row.bytes;
+    }
+    for (int task = 1; task <= 3; ++task) {
+        EXPECT_EQ(bytes[task], sizeOf(poems[task - 1])) << "task " << task;
+    }
+}
+
+TEST(BlockingClient, ATimelineThatCannotBeWrittenIsAUsageError) {
+    TempPath csv("missing-directory/blocking.csv");
+    RunResult r = run("blocking-get-poetry", {"--timeline", csv.str(), "10000"});
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_EQ(r.err, "blocking-get-poetry: error: cannot write --timeline " + csv.str() +
+                         ": No such file or directory (see --help)\n");
+    EXPECT_EQ(r.out, "");
 }
 
 TEST(BlockingClient, QuietPrintsOnlyTheSummary) {

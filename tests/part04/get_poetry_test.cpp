@@ -10,6 +10,7 @@
 
 #include "support/client_output.hpp"
 #include "support/process.hpp"
+#include "support/timeline.hpp"
 
 namespace poetry::test {
 namespace {
@@ -63,6 +64,27 @@ TEST(ReactorClient, DownloadsThreePoemsByteExactAndInterleaved) {
 
     // Interleaved: run sequentially, the chunk lines would switch task only twice.
     EXPECT_GE(switches(o.chunkTasks), 6) << r.out;
+}
+
+// One timeline row per chunk line, in the same order: the reactor's lanes interleave.
+TEST(ReactorClient, TimelineRowsAreTheChunkLinesAndInterleave) {
+    ThreeServers servers;
+    TempPath csv("client10.csv");
+    auto args = servers.addresses();
+    args.insert(args.begin(), {"--timeline", csv.str()});
+    RunResult r = run("reactor-get-poetry", args);
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    Output o = parse(r.out);
+    auto rows = readTimeline(csv.str());
+    ASSERT_EQ(rows.size(), o.chunkTasks.size());
+    EXPECT_EQ(tasksOf(rows), o.chunkTasks);
+    std::map<int, std::size_t> bytes;
+    for (const auto& row : rows) {
+        bytes[row.task] += row.bytes;
+        EXPECT_EQ(row.peer, "127.0.0.1:" + std::to_string(o.ports[row.task]));
+    }
+    EXPECT_EQ(bytes, o.chunkBytes);
+    EXPECT_GE(switches(tasksOf(rows)), 6);
 }
 
 TEST(ReactorClient, CountsBytesOfAUtf8PoemSplitMidCharacter) {
@@ -140,6 +162,26 @@ TEST(BrokenReactorClient, DownloadsEverythingButNeverInterleaves) {
     // Each task's chunk lines form one block: the first doRead held the loop
     // until its poem was complete.
     EXPECT_EQ(switches(o.chunkTasks), 2) << r.out;
+}
+
+// The broken variant's timeline: each lane is one block.
+TEST(BrokenReactorClient, TimelineLanesComeInBlocks) {
+    ThreeServers servers;
+    TempPath csv("broken.csv");
+    auto args = servers.addresses();
+    args.insert(args.begin(), {"-q", "--timeline", csv.str()});
+    RunResult r = run("reactor-get-poetry-broken", args);
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    auto rows = readTimeline(csv.str());
+    ASSERT_GT(rows.size(), 3u);
+    EXPECT_EQ(switches(tasksOf(rows)), 2);
+    std::map<int, std::size_t> bytes;
+    for (const auto& row : rows) {
+        bytes[row.task] += row.bytes;
+    }
+    EXPECT_EQ(bytes[1], sizeOf("ecstasy.txt"));
+    EXPECT_EQ(bytes[2], sizeOf("fascination.txt"));
+    EXPECT_EQ(bytes[3], sizeOf("alla_sera.txt"));
 }
 
 TEST(BrokenReactorClient, ARefusedAddressAbortsTooWithOneClearLine) {

@@ -16,6 +16,7 @@
 #include "support/client_output.hpp"
 #include "support/process.hpp"
 #include "support/socket.hpp"
+#include "support/timeline.hpp"
 
 namespace poetry::test {
 namespace {
@@ -52,6 +53,26 @@ TEST(Client20, ThreeSlowServersAndARefusedAddress) {
     }
     // Interleaved, not one after another: the chunk lines switch task many times.
     EXPECT_GT(switches(o.chunkTasks), 4);
+}
+
+// --timeline: one row per chunk line, same order, same bytes, the peer of each task.
+TEST(Client20, TimelineRowsAreTheChunkLines) {
+    Server ecstasy("slowpoetry", slowArgs("ecstasy.txt", "300"));
+    Server science("slowpoetry", slowArgs("science.txt", "60"));
+    TempPath csv("client20.csv");
+    auto result =
+        run("protocol-get-poetry", {"--timeline", csv.str(), ecstasy.address(), science.address()});
+    ASSERT_EQ(result.exitCode, 0) << result.err;
+    Output o = parse(result.out);
+    auto rows = readTimeline(csv.str());
+    EXPECT_EQ(tasksOf(rows), o.chunkTasks);
+    std::map<int, std::size_t> bytes;
+    for (const auto& row : rows) {
+        bytes[row.task] += row.bytes;
+        EXPECT_EQ(row.peer, "127.0.0.1:" + std::to_string(o.ports.at(row.task)));
+    }
+    EXPECT_EQ(bytes, o.chunkBytes);
+    EXPECT_GT(switches(tasksOf(rows)), 2);
 }
 
 TEST(Client20, TwoPoemsAndOneFailure) {
