@@ -63,7 +63,7 @@ class ScratchDir {
 // At every descriptor limit too low to run, fastpoetry says so in one plain line
 // and exits 1; from the first limit that is enough, it serves. (Below 4 not even
 // the dynamic loader can open the libraries, before any of our code runs.)
-TEST(OutOfDescriptors, FastpoetryServesOrSaysSoInPlainWords) {
+TEST(DescriptorLimit, FastpoetryServesOrSaysSoInPlainWords) {
     SKIP_UNDER_SANITIZERS("the sanitizers need descriptors of their own to run at all");
     bool served = false;
     for (int limit = 4; limit <= 16 && !served; ++limit) {
@@ -97,7 +97,7 @@ TEST(OutOfDescriptors, FastpoetryServesOrSaysSoInPlainWords) {
 
 // Every client, at every descriptor limit from 4 up to the first that is enough:
 // the poem, or one plain line and exit 1.
-TEST(OutOfDescriptors, EveryClientGetsThePoemOrSaysSoInPlainWords) {
+TEST(DescriptorLimit, EveryClientGetsThePoemOrSaysSoInPlainWords) {
     SKIP_UNDER_SANITIZERS("the sanitizers need descriptors of their own to run at all");
     Server server("fastpoetry", {"--quiet", poemPath("science.txt")});
     for (const char* client : {"blocking-get-poetry", "reactor-get-poetry", "protocol-get-poetry",
@@ -125,7 +125,7 @@ TEST(OutOfDescriptors, EveryClientGetsThePoemOrSaysSoInPlainWords) {
 
 // A poem bigger than the memory the server may use: one line, exit 1, at once.
 // The file is sparse, so it costs no disk.
-TEST(OutOfMemory, APoemTooBigForTheServersMemoryIsOneLine) {
+TEST(MemoryLimit, APoemTooBigForTheServersMemoryIsOneLine) {
     SKIP_UNDER_SANITIZERS("the sanitizers' shadow memory cannot live under an address-space limit");
     ScratchDir dir;
     const fs::path big = dir / "big.txt";
@@ -256,7 +256,7 @@ void setFileLimit(pid_t pid, int limit) {
 // slowpoetry uses 7 descriptors of its own (stdio, Asio's three, the listening
 // socket): at a limit of 7 it cannot accept anybody. It must say so once per
 // shortage, not ten times a second, and serve as soon as a descriptor is free.
-TEST(OutOfDescriptors, SlowpoetrySaysSoOnceAndServesWhenADescriptorFrees) {
+TEST(DescriptorLimit, SlowpoetrySaysSoOnceAndServesWhenADescriptorFrees) {
     SKIP_UNDER_SANITIZERS("the sanitizers need descriptors of their own to run at all");
     // A hard limit of 64, so raising the soft one later needs no privilege.
     Server server(kPrlimit, {"--nofile=7:64", binDir() + "/slowpoetry", "--quiet", "--delay", "0",
