@@ -1,13 +1,18 @@
 // fastpoetry: a poetry server on listenTCP() and a ServerFactory.
 //
-// Each client gets the whole poem at once: connectionMade() writes it and asks the
-// transport to loseConnection(), which closes only after every byte has gone out.
+// Each client gets the whole poem as fast as it reads: the protocol is a pull
+// producer that writes one piece of the poem each time the transport has sent the
+// last, then unregisters and asks the transport to loseConnection(). All clients
+// share one read-only copy of the poem; each connection holds only its position.
 // One process, one thread, one reactor, and any number of clients at the same time.
+#include <algorithm>
 #include <csignal>
 #include <cstdint>
 #include <iostream>
+#include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include <boost/asio/ip/tcp.hpp>
 
@@ -18,6 +23,7 @@
 #include "part05-protocols/factory.hpp"
 #include "part05-protocols/file_limit.hpp"
 #include "part05-protocols/listen.hpp"
+#include "part05-protocols/producer.hpp"
 #include "part05-protocols/protocol.hpp"
 
 namespace {
@@ -25,16 +31,25 @@ namespace {
 class PoetryServerFactory;
 
 //! [protocol]
-class PoetryServeProtocol : public poetry::protocols::Protocol {
+// One connection's poem sender: a Protocol that is also its transport's pull
+// producer (as Twisted's basic.FileSender is).
+class PoetryServeProtocol : public poetry::protocols::Protocol, public poetry::protocols::Producer {
   public:
     void connectionMade() override;
+    void resumeProducing() override;
+    void stopProducing() override;
+
+  private:
+    std::shared_ptr<const std::string> poem_;  // the factory's copy, shared
+    std::size_t sent_ = 0;                     // how much of it we have written
 };
 
 class PoetryServerFactory : public poetry::protocols::ServerFactoryFor<PoetryServeProtocol> {
   public:
-    PoetryServerFactory(std::string poem, bool quiet) : poem(std::move(poem)), quiet(quiet) {}
+    PoetryServerFactory(std::string poem, bool quiet)
+        : poem(std::make_shared<const std::string>(std::move(poem))), quiet(quiet) {}
 
-    const std::string poem;  // read once at start, shared by every connection
+    const std::shared_ptr<const std::string> poem;  // read once at start, never copied
     const bool quiet;
 };
 
@@ -44,10 +59,33 @@ void PoetryServeProtocol::connectionMade() {
         std::cout << "Somebody at " << transport()->getPeer().str() << " wants poetry!"
                   << std::endl;
     }
-    transport()->write(factory.poem);
-    transport()->loseConnection();  // after the poem has been sent
+    poem_ = factory.poem;
+    transport()->registerProducer(*this, /*streaming=*/false);
 }
 //! [protocol]
+
+//! [producer]
+// A piece small enough that a client who stops reading holds at most this much of
+// our memory (whatever of it the kernel did not take), whatever the poem's size.
+constexpr std::size_t kPieceSize = 16 * 1024;
+
+// Called by the transport each time it has sent everything we wrote before.
+void PoetryServeProtocol::resumeProducing() {
+    std::string_view rest = std::string_view(*poem_).substr(sent_);
+    std::string_view piece = rest.substr(0, std::min(rest.size(), kPieceSize));
+    sent_ += piece.size();
+    transport()->write(piece);  // the transport copies only what the kernel did not take
+    if (sent_ == poem_->size()) {
+        transport()->unregisterProducer();
+        transport()->loseConnection();  // closes once this last piece has gone out
+    }
+}
+
+// Called by the transport if the client left before the whole poem was sent.
+void PoetryServeProtocol::stopProducing() {
+    poem_.reset();
+}
+//! [producer]
 
 // --iface may be a name ("localhost"); listenTCP() takes an IP address. Resolving
 // once at start-up, before the reactor runs, may block: nothing else is going on yet.

@@ -111,6 +111,7 @@ void TcpTransport::write(std::string_view data) {
     if (!data.empty()) {
         queued_.append(data);
         reactor_.addWriter(shared_from_this());
+        producers_.queueFilling();  // a push producer pauses until the queue drains
     }
 }
 //! [write]
@@ -130,10 +131,18 @@ std::optional<Reason> TcpTransport::doWrite() {
     }
     queued_.clear();
     queuedOffset_ = 0;
-    if (disconnecting_) {
+    if (producers_.pulling()) {
+        // Everything sent: a pull producer writes its next piece, and we stay a writer
+        // to ask again once that has gone out. loseConnection() waits for it to
+        // unregister.
+        producers_.queueDrained();
+        return std::nullopt;
+    }
+    if (disconnecting_ && !producers_.registered()) {
         return Reason::connectionDone();  // all sent: now close (loseConnection)
     }
     reactor_.removeWriter(*this);  // nothing left to write
+    producers_.queueDrained();     // a paused push producer resumes; its writes add us back
     return std::nullopt;
 }
 //! [doWrite]
@@ -154,6 +163,28 @@ void TcpTransport::loseConnection() {
     reactor_.addWriter(shared_from_this());
 }
 //! [loseConnection]
+
+//! [registerProducer]
+void TcpTransport::registerProducer(Producer& producer, bool streaming) {
+    if (!connected_ || lost_) {
+        producer.stopProducing();  // too late: nothing will ever be sent
+        return;
+    }
+    producers_.registerProducer(producer, streaming);
+    if (!streaming) {
+        // The first resumeProducing() comes from doWrite(), on a later turn: never
+        // from inside the callback that registered the producer.
+        reactor_.addWriter(shared_from_this());
+    }
+}
+
+void TcpTransport::unregisterProducer() {
+    producers_.unregisterProducer();
+    if (disconnecting_ && connected_ && !lost_) {
+        reactor_.addWriter(shared_from_this());  // a loseConnection() was waiting for this
+    }
+}
+//! [registerProducer]
 
 void TcpTransport::abortConnection() {
     if (!connected_ || aborting_ || lost_) {
@@ -194,6 +225,7 @@ void TcpTransport::connectionLost(const Reason& reason) {
     connected_ = false;
     queued_.clear();
     queuedOffset_ = 0;
+    producers_.connectionEnded();  // stopProducing(), if a producer is still registered
     if (protocol_) {
         std::unique_ptr<Protocol> protocol = std::move(protocol_);
         if (auto* observer = reactor_.observer()) {  // --trace

@@ -13,6 +13,7 @@
 #include "common/address.hpp"
 #include "part04-raw-reactor/descriptor.hpp"
 #include "part04-raw-reactor/reactor.hpp"
+#include "part05-protocols/producer.hpp"
 #include "part05-protocols/protocol.hpp"
 #include "part05-protocols/transport.hpp"
 
@@ -74,6 +75,8 @@ class TcpTransport : public Transport,
     void write(std::string_view data) override;
     void loseConnection() override;
     void abortConnection() override;
+    void registerProducer(Producer& producer, bool streaming) override;
+    void unregisterProducer() override;
     Address getPeer() const override { return peer_; }
 
     /// Our own end's address while the socket is open; an empty Address after.
@@ -93,13 +96,14 @@ class TcpTransport : public Transport,
     std::optional<reactor::Reason> doRead() override;
 
     /// Called by the reactor when the socket is writable: sends what is queued.
-    /// Once the queue is empty it stops asking for doWrite(), or, after
+    /// Once the queue is empty it asks a registered pull producer for more (and
+    /// stays a writer); without one it stops asking for doWrite(), or, after
     /// loseConnection(), returns ConnectionDone so the connection closes.
     std::optional<reactor::Reason> doWrite() override;
 
     /// Called by the reactor (or by abortConnection(), one turn later) once the
-    /// connection has ended: closes the socket, calls the protocol's connectionLost(),
-    /// then destroys the protocol. Runs once; later calls do nothing.
+    /// connection has ended: closes the socket, stops a registered producer, calls the
+    /// protocol's connectionLost(), then destroys the protocol. Runs once; later calls do nothing.
     void connectionLost(const reactor::Reason& reason) override;
 
     /// "TcpTransport[HOST:PORT]", for log lines and `--trace`.
@@ -131,6 +135,7 @@ class TcpTransport : public Transport,
     Address peer_;
     std::string queued_;            // bytes written but not yet sent
     std::size_t queuedOffset_ = 0;  // how much of queued_ has been sent
+    ProducerSlot producers_;        // the registered producer, if any
     bool connected_ = false;
     bool disconnecting_ = false;  // loseConnection(): close once queued_ is sent
     bool aborting_ = false;

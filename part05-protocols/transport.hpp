@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/address.hpp"
+#include "part05-protocols/producer.hpp"
 
 namespace poetry::protocols {
 
@@ -36,9 +37,22 @@ class Transport {
         }
     }
 
-    /// Closes the connection once everything written so far has been sent. The
+    /// Closes the connection once everything written so far has been sent, and, if
+    /// a producer is registered, once it has unregistered too (Twisted's rule). The
     /// protocol's connectionLost() follows, later, with ConnectionDone.
     virtual void loseConnection() = 0;
+
+    /// Lets `producer` write at the connection's pace (see Producer): a pull producer
+    /// (`streaming` false) is asked for more each time the write queue drains, the
+    /// first time on a later reactor turn; a push producer is paused and resumed. The
+    /// producer is borrowed, not owned. Called by a protocol, typically in
+    /// connectionMade(). Throws std::logic_error if a producer is registered already;
+    /// on a connection that has ended, calls producer.stopProducing() instead.
+    virtual void registerProducer(Producer& producer, bool streaming) = 0;
+
+    /// Forgets the registered producer: no call reaches it after this. Called by the
+    /// producer when it has written everything (a pending loseConnection() then goes ahead).
+    virtual void unregisterProducer() = 0;
 
     /// Closes the connection now, dropping anything not yet sent. The protocol's
     /// connectionLost() follows, later, with ConnectionAborted.

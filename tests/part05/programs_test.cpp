@@ -1,15 +1,25 @@
 // End-to-end tests of the part05 programs: clients 2.0 and 2.1, the stack demo and
 // fastpoetry, as real processes over loopback. Concurrency is shown by structure
 // (the order of the lines), never by timing.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <memory>
 #include <regex>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -307,6 +317,107 @@ TEST(Fastpoetry, OutOfDescriptorsItSaysSoSurvivesAndRecovers) {
     server.process().signal(SIGTERM);
     EXPECT_EQ(server.process().wait(), 0);
     std::remove(big.c_str());
+}
+
+// A connection that never reads, with a 4 KiB receive buffer (set before connect(),
+// so the window the kernel offers stays small): the server can send it little, and
+// the rest of the poem waits on the server's side. Closed by the destructor.
+class IdleClient {
+  public:
+    explicit IdleClient(std::uint16_t port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+        if (fd_ < 0) {
+            throw std::runtime_error("socket: " + std::string(std::strerror(errno)));
+        }
+        int size = 4096;
+        ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(port);
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+            int error = errno;
+            ::close(fd_);
+            throw std::runtime_error("connect: " + std::string(std::strerror(error)));
+        }
+    }
+    ~IdleClient() { ::close(fd_); }
+    IdleClient(const IdleClient&) = delete;
+    IdleClient& operator=(const IdleClient&) = delete;
+
+  private:
+    int fd_;
+};
+
+// A line of /proc/PID/status such as "VmHWM:   12345 kB", in KiB.
+std::size_t procStatusKiB(pid_t pid, const std::string& field) {
+    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    while (std::getline(status, line)) {
+        if (line.rfind(field + ":", 0) == 0) {
+            return std::stoul(line.substr(field.size() + 1));
+        }
+    }
+    throw std::runtime_error("no " + field + " in /proc/" + std::to_string(pid) + "/status");
+}
+
+// Issue 11: each connection used to copy the unsent rest of the poem, 10 MB per
+// client that does not read. With the poem sent through a pull producer, a
+// connection holds a position in one shared copy and at most one piece of it, so
+// 2,000 idle clients fit in 64 MiB, while a client that reads gets the whole poem.
+TEST(Fastpoetry, TwoThousandClientsThatNeverReadATenMegabytePoemFitIn64MiB) {
+#ifdef POETRY_SANITIZED
+    GTEST_SKIP() << "AddressSanitizer's shadow memory and quarantine count in the server's "
+                    "RSS, so a bound on it says nothing about the code";
+#endif
+    constexpr int kIdle = 2000;
+    rlimit files{};
+    ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &files), 0);
+    if (files.rlim_cur < kIdle + 100) {
+        files.rlim_cur = std::min<rlim_t>(files.rlim_max, 4096);
+        ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &files), 0);
+    }
+    if (files.rlim_cur < kIdle + 100) {
+        GTEST_SKIP() << "needs " << kIdle + 100 << " descriptors; the hard limit is "
+                     << files.rlim_max;
+    }
+
+    auto dir =
+        std::filesystem::temp_directory_path() / ("part05-producer-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    std::string path = (dir / "ten-megabytes.txt").string();
+    std::string poem;
+    poem.reserve(10'000'000);
+    for (int line = 0; poem.size() < 10'000'000 - 80; ++line) {
+        poem += "Line " + std::to_string(line) + " of a poem that nobody reads to the end.\n";
+    }
+    std::ofstream(path, std::ios::binary) << poem;
+
+    {
+        Server server("fastpoetry", {"--quiet", path});
+        std::vector<std::unique_ptr<IdleClient>> idle;
+        idle.reserve(kIdle);
+        for (int i = 0; i < kIdle; ++i) {
+            idle.push_back(std::make_unique<IdleClient>(server.port()));
+        }
+        // Accepted after all the idle ones (one listen queue, first in first out),
+        // and served while they sit there.
+        ClientSocket reader(server.port());
+        int error = -1;
+        std::string got = reader.readAll(&error);
+        EXPECT_EQ(error, 0);
+        EXPECT_TRUE(got == poem) << "got " << got.size() << " of " << poem.size() << " bytes";
+
+        std::size_t peak = procStatusKiB(server.process().pid(), "VmHWM");
+        std::size_t now = procStatusKiB(server.process().pid(), "VmRSS");
+        EXPECT_LT(peak, 64u * 1024)
+            << "peak RSS " << peak << " KiB with " << kIdle << " idle clients";
+        EXPECT_LT(now, 64u * 1024) << "RSS " << now << " KiB";
+        std::cout << "fastpoetry with " << kIdle << " idle clients of a " << poem.size()
+                  << "-byte poem: VmHWM " << peak << " KiB, VmRSS " << now << " KiB\n";
+        server.process().signal(SIGTERM);
+        EXPECT_EQ(server.process().wait(), 0);
+    }
+    std::filesystem::remove_all(dir);
 }
 
 TEST(Fastpoetry, AMissingPoemFileIsAUsageError) {
