@@ -58,8 +58,9 @@ class TcpClient : public TcpTransport {
 
     // Ends an attempt that has not connected yet (Twisted's failIfNotConnected):
     // stops whatever is in progress and tells the connector. Does nothing once
-    // connected or already failed.
-    void failIfNotConnected(const Reason& reason) {
+    // connected or already failed. Not inlined, so ex2's stack of a refused
+    // connection shows it between doConnect() and clientConnectionFailed().
+    [[gnu::noinline]] void failIfNotConnected(const Reason& reason) {
         if (!connecting_) {
             return;
         }
