@@ -13,6 +13,7 @@
 
 #include "peak_memory.hpp"
 #include "support/process.hpp"
+#include "support/trace.hpp"
 
 namespace poetry::test {
 namespace {
@@ -53,6 +54,7 @@ TEST(Exercises, EachProgramHasHelpAndRejectsBadArguments) {
         auto help = run(program, {"--help"});
         EXPECT_EQ(help.exitCode, 0) << program;
         EXPECT_NE(help.out.find("ADDRESS"), std::string::npos) << program;
+        EXPECT_NE(help.out.find("--trace"), std::string::npos) << program;
         auto none = run(program, {});
         EXPECT_EQ(none.exitCode, 2) << program;
         auto badPort = run(program, {"70000"});
@@ -87,6 +89,35 @@ TEST(Ex1Timeout, AStalledServerTimesOutAndTheOtherPoemArrives) {
     // It gave up when the timeout was over, not before. (That it gives up at all is
     // the test: a stalled server would otherwise hold the run until run() fails it.)
     EXPECT_GE(summarySeconds(result.out), 1.9);
+}
+
+// --trace of a timeout: the deadline is a delayed call that fires and asks the
+// transport to loseConnection(); the transport's next doWrite returns ConnectionDone
+// and the reactor calls connectionLost, which the protocol reports as a timeout.
+TEST(Ex1Timeout, TraceShowsTheDeadlineFiringThenLoseConnection) {
+    Server stalled("slowpoetry", {kQuiet, "--fault", "stall", poemPath("fascination.txt")});
+    auto result = run("ex1-timeout", {"-q", "--trace", "--timeout", "0.3", stalled.address()});
+    EXPECT_EQ(result.exitCode, 1);
+    TraceOutput trace = parseTrace(result.err);
+    ASSERT_EQ(trace.others.size(), 1u) << result.err;
+    EXPECT_EQ(trace.others[0],
+              "Lost poem from " + stalled.address() + " after 0 bytes (Timed out after 0.3 s)");
+    const std::string transport = "TcpTransport[" + stalled.address() + "]";
+    const std::vector<std::string> expected = {
+        "delayed call due -> lambda in TimeoutPoetryProtocol::connectionMade() -> " + transport +
+            ".loseConnection()",
+        " writable -> " + transport + ".doWrite returns ConnectionDone",
+        transport + ".connectionLost(ConnectionDone) -> " +
+            "TimeoutPoetryProtocol.connectionLost(ConnectionDone) -> reactor.stop() -> " +
+            "TimeoutPoetryFactory.clientConnectionLost(ConnectionDone)",
+    };
+    // The three lines come last, in this order.
+    ASSERT_GE(trace.lines.size(), expected.size()) << result.err;
+    const std::size_t first = trace.lines.size() - expected.size();
+    EXPECT_EQ(trace.lines[first].text, expected[0]);
+    EXPECT_NE(trace.lines[first + 1].text.find(expected[1]), std::string::npos)
+        << trace.lines[first + 1].text;
+    EXPECT_EQ(trace.lines[first + 2].text, expected[2]);
 }
 
 TEST(Ex1Timeout, ATimedOutDownloadReportsItsPartialCount) {

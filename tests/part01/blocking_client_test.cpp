@@ -150,6 +150,14 @@ TEST(BlockingClient, HelpExitsZero) {
     RunResult r = run("blocking-get-poetry", {"-h"});
     EXPECT_EQ(r.exitCode, 0);
     EXPECT_NE(r.out.find("Usage: blocking-get-poetry [options] ADDRESS..."), std::string::npos);
+    EXPECT_NE(r.out.find("--timeline FILE"), std::string::npos);
+}
+
+// There is no reactor to trace in Part 1.
+TEST(BlockingClient, HasNoTrace) {
+    RunResult r = run("blocking-get-poetry", {"--trace", "10000"});
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_NE(r.err.find("--trace"), std::string::npos) << r.err;
 }
 
 }  // namespace

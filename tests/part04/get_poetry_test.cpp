@@ -11,6 +11,7 @@
 #include "support/client_output.hpp"
 #include "support/process.hpp"
 #include "support/timeline.hpp"
+#include "support/trace.hpp"
 
 namespace poetry::test {
 namespace {
@@ -87,6 +88,57 @@ TEST(ReactorClient, TimelineRowsAreTheChunkLinesAndInterleave) {
     EXPECT_GE(switches(tasksOf(rows)), 6);
 }
 
+/// The doRead dispatches of a --trace, per peer port: how many, and whether the
+/// last one returned ConnectionDone and was followed by that socket's connectionLost.
+struct SocketTrace {
+    int doReads = 0;
+    bool endedDone = false;
+    bool lostDone = false;
+};
+
+std::map<std::uint16_t, SocketTrace> socketTraces(const std::string& err) {
+    const std::regex doRead(
+        R"(fd \d+ readable -> PoetrySocket\[127\.0\.0\.1:(\d+)\]\.doRead( returns (\w+))?.*)");
+    const std::regex lost(R"(PoetrySocket\[127\.0\.0\.1:(\d+)\]\.connectionLost\((\w+)\).*)");
+    std::map<std::uint16_t, SocketTrace> sockets;
+    std::smatch m;
+    TraceOutput trace = parseTrace(err);
+    EXPECT_TRUE(trace.others.empty()) << err;
+    for (const auto& line : trace.lines) {
+        if (std::regex_match(line.text, m, doRead)) {
+            auto& socket = sockets[static_cast<std::uint16_t>(std::stoul(m[1]))];
+            EXPECT_FALSE(socket.endedDone) << "a doRead after the end: " << line.text;
+            ++socket.doReads;
+            socket.endedDone = m[3] == "ConnectionDone";
+        } else if (std::regex_match(line.text, m, lost)) {
+            auto& socket = sockets[static_cast<std::uint16_t>(std::stoul(m[1]))];
+            EXPECT_TRUE(socket.endedDone) << line.text;
+            socket.lostDone = m[2] == "ConnectionDone";
+        } else {
+            ADD_FAILURE() << "unexpected trace line: " << line.text;
+        }
+    }
+    return sockets;
+}
+
+// --trace of client 1.0: many doReads per socket (one per readiness), the last one
+// returning ConnectionDone; the reactor then calls connectionLost.
+TEST(ReactorClient, TraceShowsManyDoReadsPerSocket) {
+    ThreeServers servers;
+    auto args = servers.addresses();
+    args.insert(args.begin(), {"-q", "--trace"});
+    RunResult r = run("reactor-get-poetry", args);
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    auto sockets = socketTraces(r.err);
+    ASSERT_EQ(sockets.size(), 3u) << r.err;
+    for (const auto& [port, socket] : sockets) {
+        EXPECT_GT(socket.doReads, 3) << "port " << port;
+        EXPECT_TRUE(socket.endedDone) << "port " << port;
+        EXPECT_TRUE(socket.lostDone) << "port " << port;
+    }
+    EXPECT_NE(r.err.find("-> reactor.stop()"), std::string::npos) << r.err;
+}
+
 TEST(ReactorClient, CountsBytesOfAUtf8PoemSplitMidCharacter) {
     // 7-byte chunks split the poem's two-byte characters across reads.
     Server server("slowpoetry",
@@ -149,6 +201,11 @@ TEST(ReactorClient, UsageErrorsExitTwo) {
     RunResult help = run("reactor-get-poetry", {"--help"});
     EXPECT_EQ(help.exitCode, 0);
     EXPECT_NE(help.out.find("reactor-get-poetry"), std::string::npos);
+    for (const char* program : {"reactor-get-poetry", "reactor-get-poetry-broken"}) {
+        RunResult watched = run(program, {"--help"});
+        EXPECT_NE(watched.out.find("--trace"), std::string::npos) << program;
+        EXPECT_NE(watched.out.find("--timeline FILE"), std::string::npos) << program;
+    }
 }
 
 TEST(BrokenReactorClient, DownloadsEverythingButNeverInterleaves) {
@@ -182,6 +239,28 @@ TEST(BrokenReactorClient, TimelineLanesComeInBlocks) {
     EXPECT_EQ(bytes[1], sizeOf("ecstasy.txt"));
     EXPECT_EQ(bytes[2], sizeOf("fascination.txt"));
     EXPECT_EQ(bytes[3], sizeOf("alla_sera.txt"));
+}
+
+// --trace of the broken variant: one doRead per socket, and it returns
+// ConnectionDone: the whole poem was read inside that one call.
+TEST(BrokenReactorClient, TraceShowsOneDoReadPerPoem) {
+    ThreeServers servers;
+    auto args = servers.addresses();
+    args.insert(args.begin(), "--trace");
+    RunResult r = run("reactor-get-poetry-broken", args);
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    auto sockets = socketTraces(r.err);
+    ASSERT_EQ(sockets.size(), 3u) << r.err;
+    for (const auto& [port, socket] : sockets) {
+        EXPECT_EQ(socket.doReads, 1) << "port " << port << "\n" << r.err;
+        EXPECT_TRUE(socket.endedDone) << "port " << port;
+        EXPECT_TRUE(socket.lostDone) << "port " << port;
+    }
+    // And that one call read all of it: every chunk line of the task.
+    Output o = parse(r.out);
+    EXPECT_EQ(o.chunkBytes[1], sizeOf("ecstasy.txt"));
+    EXPECT_EQ(o.chunkBytes[2], sizeOf("fascination.txt"));
+    EXPECT_EQ(o.chunkBytes[3], sizeOf("alla_sera.txt"));
 }
 
 TEST(BrokenReactorClient, ARefusedAddressAbortsTooWithOneClearLine) {

@@ -19,6 +19,7 @@
 #include <map>
 #include <memory>
 #include <regex>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -27,6 +28,7 @@
 #include "support/process.hpp"
 #include "support/socket.hpp"
 #include "support/timeline.hpp"
+#include "support/trace.hpp"
 
 namespace poetry::test {
 namespace {
@@ -83,6 +85,98 @@ TEST(Client20, TimelineRowsAreTheChunkLines) {
     }
     EXPECT_EQ(bytes, o.chunkBytes);
     EXPECT_GT(switches(tasksOf(rows)), 2);
+}
+
+// --trace against one slow server: the connection made, then for each chunk one
+// dispatch line, readable -> doRead -> dataReceived in that order, and at the end
+// the clean close passed from the reactor to the transport, the protocol, and on.
+TEST(Client20, TraceShowsEachChunkFromReadinessToDataReceived) {
+    Server science("slowpoetry", slowArgs("science.txt", "100"));
+    auto result = run("protocol-get-poetry", {"-q", "--trace", science.address()});
+    ASSERT_EQ(result.exitCode, 0) << result.err;
+    EXPECT_EQ(splitLines(result.out).size(), 1u) << "the trace goes to stderr:\n" << result.out;
+    TraceOutput trace = parseTrace(result.err);
+    EXPECT_TRUE(trace.others.empty()) << result.err;
+
+    const std::string transport =
+        "TcpTransport\\[" + std::regex_replace(science.address(), std::regex(R"(\.)"), "\\.") +
+        "\\]";
+    const std::regex connected("connect\\(127\\.0\\.0\\.1:" + std::to_string(science.port()) +
+                               "\\) done -> " + transport +
+                               R"(\.doConnect -> PoetryClientFactory\.buildProtocol\(.+\) )"
+                               R"(-> PoetryProtocol\.makeConnection\(\))");
+    const std::regex chunk("fd (\\d+) readable -> " + transport +
+                           R"(\.doRead -> PoetryProtocol\.dataReceived\((\d+) bytes\))");
+    const std::regex done("fd (\\d+) readable -> " + transport +
+                          R"(\.doRead returns ConnectionDone)");
+    const std::regex lost(transport +
+                          R"(\.connectionLost\(ConnectionDone\) -> )"
+                          R"(PoetryProtocol\.connectionLost\(ConnectionDone\) -> )"
+                          R"(reactor\.stop\(\) -> )"
+                          R"(PoetryClientFactory\.clientConnectionLost\(ConnectionDone\))");
+    // In order: the connection, the chunks, the end of the stream, connectionLost.
+    enum { Connecting, Reading, Ended, Lost } state = Connecting;
+    std::size_t bytes = 0;
+    int chunks = 0;
+    std::string fd;
+    std::smatch m;
+    for (const auto& line : trace.lines) {
+        if (std::regex_match(line.text, connected)) {
+            EXPECT_EQ(state, Connecting) << line.text;
+            state = Reading;
+        } else if (std::regex_match(line.text, m, chunk)) {
+            EXPECT_EQ(state, Reading) << line.text;
+            EXPECT_TRUE(fd.empty() || fd == m[1]) << "one socket, one fd: " << line.text;
+            fd = m[1];
+            bytes += std::stoul(m[2]);
+            ++chunks;
+        } else if (std::regex_match(line.text, m, done)) {
+            EXPECT_EQ(state, Reading) << line.text;
+            EXPECT_EQ(fd, m[1]) << line.text;
+            state = Ended;
+        } else if (std::regex_match(line.text, lost)) {
+            EXPECT_EQ(state, Ended) << line.text;
+            state = Lost;
+        } else if (line.text.find("delayed call due -> lambda in TcpClient::start()") != 0) {
+            ADD_FAILURE() << "unexpected trace line: " << line.text;
+        }
+    }
+    EXPECT_EQ(state, Lost) << result.err;
+    EXPECT_EQ(bytes, readFile(poemPath("science.txt")).size());
+    EXPECT_GE(chunks, 2) << "the slow server sends 100 bytes at a time";
+}
+
+// --trace against three slow servers: the dispatches of the three sockets take turns.
+TEST(Client20, TraceOfThreeServersInterleavesTheirDispatches) {
+    Server ecstasy("slowpoetry", slowArgs("ecstasy.txt", "300"));
+    Server science("slowpoetry", slowArgs("science.txt", "60"));
+    Server fascination("slowpoetry", slowArgs("fascination.txt", "60"));
+    auto result = run("protocol-get-poetry", {"-q", "--trace", ecstasy.address(), science.address(),
+                                              fascination.address()});
+    ASSERT_EQ(result.exitCode, 0) << result.err;
+    const std::regex chunk(R"(fd (\d+) readable -> TcpTransport\[127\.0\.0\.1:\d+\]\.doRead -> )"
+                           R"(PoetryProtocol\.dataReceived\(\d+ bytes\))");
+    std::vector<int> fds;
+    std::smatch m;
+    for (const auto& line : parseTrace(result.err).lines) {
+        if (std::regex_match(line.text, m, chunk)) {
+            fds.push_back(std::stoi(m[1]));
+        }
+    }
+    EXPECT_EQ(std::set<int>(fds.begin(), fds.end()).size(), 3u) << result.err;
+    EXPECT_GT(switches(fds), 4) << result.err;
+}
+
+// Every part05 program takes --trace; client 2.0 takes --timeline too.
+TEST(Programs, TraceIsOfferedEverywhere) {
+    for (const char* program : {"protocol-get-poetry", "protocol-get-poetry-simple",
+                                "protocol-get-poetry-stack", "fastpoetry"}) {
+        RunResult help = run(program, {"--help"});
+        EXPECT_EQ(help.exitCode, 0) << program;
+        EXPECT_NE(help.out.find("--trace"), std::string::npos) << program;
+    }
+    EXPECT_NE(run("protocol-get-poetry", {"--help"}).out.find("--timeline FILE"),
+              std::string::npos);
 }
 
 TEST(Client20, TwoPoemsAndOneFailure) {
@@ -282,6 +376,25 @@ TEST(Fastpoetry, SigintOrSigtermRightAfterTheFirstLineExitsZero) {
         server.process().signal(signo);
         ASSERT_EQ(server.process().wait(), 0) << "round " << round << ", signal " << signo;
     }
+}
+
+// fastpoetry --trace: the listening port's doRead accepts, the factory builds a
+// protocol, the transport starts it; a signal stops the reactor.
+TEST(Fastpoetry, TraceShowsTheAcceptAndTheSignalThatStopsIt) {
+    Server server("fastpoetry", {"--quiet", "--trace", poemPath("science.txt")});
+    RunResult client = run("protocol-get-poetry", {"-q", server.address()});
+    ASSERT_EQ(client.exitCode, 0) << client.err;
+    server.process().signal(SIGTERM);
+    ASSERT_EQ(server.process().wait(), 0);
+    TraceOutput trace = parseTrace(server.process().err());
+    ASSERT_FALSE(trace.lines.empty()) << server.process().err();
+    EXPECT_TRUE(
+        std::regex_match(trace.lines.front().text,
+                         std::regex(R"(fd \d+ readable -> Port \d+\.doRead -> )"
+                                    R"(PoetryServerFactory\.buildProtocol\(127\.0\.0\.1:\d+\) -> )"
+                                    R"(PoetryServeProtocol\.makeConnection\(\).*)")))
+        << trace.lines.front().text;
+    EXPECT_EQ(trace.lines.back().text, "signal 15 -> reactor.stop()");
 }
 
 // Out of file descriptors, a server must neither die nor spin, and it must serve
