@@ -23,8 +23,8 @@ namespace {
 
 using poetry::reactor::Reactor;
 using poetry::reactor::ReadDescriptor;
-using poetry::reactor::Reason;
 using poetry::reactor::ReadyHandler;
+using poetry::reactor::Reason;
 
 // A pipe whose ends are closed when it goes.
 struct Pipe {
