@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 #include <sstream>
 
@@ -68,6 +69,69 @@ std::string CommandLine::help() const {
     return out.str();
 }
 
+namespace {
+
+// Runs Boost's parser over argv with the given options and positional names.
+po::variables_map parseWithBoost(const std::vector<const char*>& argv,
+                                 const po::options_description& all,
+                                 const po::positional_options_description& positional) {
+    po::variables_map values;
+    po::store(po::command_line_parser(static_cast<int>(argv.size()), argv.data())
+                  .options(all)
+                  .positional(positional)
+                  .extra_style_parser(takePositionalRun)
+                  .style(po::command_line_style::default_style &
+                         ~po::command_line_style::allow_guessing)
+                  .run(),
+              values);
+    po::notify(values);
+    return values;
+}
+
+// Boost builds an error's message by replacing placeholders such as %value% until
+// none is left, so an argument that holds one (`--port=%value%`) never stops being
+// replaced, and the program hangs. When an argument holds a '%', the message comes
+// from parsing again with every '%' turned into a byte no argument holds, which is
+// turned back into '%' afterwards.
+std::string describeParseError(const po::error& error, const std::vector<const char*>& argv,
+                               const po::options_description& all,
+                               const po::positional_options_description& positional) {
+    auto hasPercent = [](const char* arg) { return std::strchr(arg, '%') != nullptr; };
+    if (std::none_of(argv.begin(), argv.end(), hasPercent)) {
+        return error.what();
+    }
+    std::string joined;
+    for (const char* arg : argv) {
+        joined += arg;
+    }
+    char stand_in = 1;
+    while (stand_in < 32 && joined.find(stand_in) != std::string::npos) {
+        ++stand_in;
+    }
+    if (stand_in == 32) {
+        return "invalid arguments";
+    }
+    std::vector<std::string> copies;
+    for (const char* arg : argv) {
+        copies.emplace_back(arg);
+        std::replace(copies.back().begin(), copies.back().end(), '%', stand_in);
+    }
+    std::vector<const char*> copyArgv;
+    for (const auto& copy : copies) {
+        copyArgv.push_back(copy.c_str());
+    }
+    std::string message = "invalid arguments";
+    try {
+        parseWithBoost(copyArgv, all, positional);
+    } catch (const po::error& again) {
+        message = again.what();
+    }
+    std::replace(message.begin(), message.end(), stand_in, '%');
+    return message;
+}
+
+}  // namespace
+
 std::optional<po::variables_map> CommandLine::parse(int argc, const char* const argv[],
                                                     std::ostream& out) const {
     po::options_description all;
@@ -82,21 +146,14 @@ std::optional<po::variables_map> CommandLine::parse(int argc, const char* const 
         positional.add(p.name.c_str(), p.maxCount);
     }
 
+    std::vector<const char*> args(argv, argv + argc);
     po::variables_map values;
     try {
-        po::store(po::command_line_parser(argc, argv)
-                      .options(all)
-                      .positional(positional)
-                      .extra_style_parser(takePositionalRun)
-                      .style(po::command_line_style::default_style &
-                             ~po::command_line_style::allow_guessing)
-                      .run(),
-                  values);
-        po::notify(values);
+        values = parseWithBoost(args, all, positional);
     } catch (const po::too_many_positional_options_error&) {
         throw UsageError("too many arguments");
     } catch (const po::error& e) {
-        throw UsageError(e.what());
+        throw UsageError(describeParseError(e, args, all, positional));
     }
 
     if (values.count("help") != 0) {
