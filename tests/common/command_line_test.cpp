@@ -112,6 +112,22 @@ INSTANTIATE_TEST_SUITE_P(
                       BadLine{false, {"--port", "-1", "a.txt"}, "--port -1"},
                       BadLine{false, {"--iface", "", "a.txt"}, "--iface"}));
 
+// Boost's own messages fill in %placeholders% until none is left; an argument
+// holding one must neither hang the parser (it did, found by fuzz-command-line)
+// nor change the message around it.
+TEST(CommandLine, APlaceholderInAnArgumentIsJustText) {
+    EXPECT_EQ(usageErrorFor(serverLine(), {{"-x%canonical_option%", "poem"}}),
+              "unrecognised option '-x%canonical_option%'");
+    EXPECT_EQ(usageErrorFor(serverLine(), {{"--port=%value%", "poem"}}),
+              "the argument ('%value%') for option '--port' is invalid");
+    EXPECT_EQ(usageErrorFor(clientLine(), {{"--q%option%", "10000"}}),
+              "unrecognised option '--q%option%'");
+    EXPECT_EQ(usageErrorFor(serverLine(), {{"--port", "1", "--port", "2", "poem"}}),
+              "option '--port' cannot be specified more than once");
+    EXPECT_EQ(usageErrorFor(serverLine(), {{"poem", "--iface"}}),
+              "the required argument for option '--iface' is missing");
+}
+
 TEST(ParseClientCommandLine, OptionsHelpAndErrors) {
     const char* good[] = {"client", "-q", "10000", "[::1]:7"};
     auto options = parseClientCommandLine("client", "Gets poetry.", 4, good);
