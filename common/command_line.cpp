@@ -8,7 +8,6 @@
 #include <cstdio>
 #include <cstring>
 #include <iostream>
-#include <map>
 #include <sstream>
 #include <string>
 
@@ -35,50 +34,6 @@ std::vector<po::option> takePositionalRun(std::vector<std::string>& tokens) {
     }
     tokens.erase(tokens.begin(), end);
     return taken;
-}
-
-// Boost fills its error messages in by replacing each %placeholder% of a template
-// until none is left; an argument that itself contains one (`-x%canonical_option%`)
-// makes that loop run for ever, inside what(). So when an argument holds a '%',
-// the message is made here instead: the template, each placeholder filled once,
-// left to right, never looking again at what was put in. The values are in a
-// protected map of Boost's error; a member pointer taken through a subclass is the
-// standard way to read it.
-struct BoostErrorFields : po::error_with_option_name {
-    static const std::map<std::string, std::string>& values(const po::error_with_option_name& e) {
-        return e.*(&BoostErrorFields::m_substitutions);
-    }
-};
-
-std::string describe(const po::error_with_option_name& error) {
-    std::map<std::string, std::string> values = BoostErrorFields::values(error);
-    bool placeholderInAnArgument = false;
-    for (const auto& [name, value] : values) {
-        placeholderInAnArgument = placeholderInAnArgument || value.find('%') != std::string::npos;
-    }
-    if (!placeholderInAnArgument) {
-        return error.what();  // Boost's own message, which is safe to make
-    }
-    values["canonical_option"] = error.get_option_name();  // "--port", as typed
-    const std::string& text = error.m_error_template;
-    std::string message;
-    for (std::size_t at = 0; at < text.size();) {
-        auto open = text.find('%', at);
-        auto close = open == std::string::npos ? open : text.find('%', open + 1);
-        if (close == std::string::npos) {
-            message.append(text, at);
-            break;
-        }
-        auto value = values.find(text.substr(open + 1, close - open - 1));
-        if (value == values.end()) {
-            message.append(text, at, close - at);  // no placeholder of ours: keep the text
-            at = close;
-            continue;
-        }
-        message.append(text, at, open - at).append(value->second);
-        at = close + 1;
-    }
-    return message;
 }
 
 }  // namespace
@@ -122,14 +77,14 @@ po::variables_map parseWithBoost(const std::vector<const char*>& argv,
                                  const po::options_description& all,
                                  const po::positional_options_description& positional) {
     po::variables_map values;
-    po::store(po::command_line_parser(static_cast<int>(argv.size()), argv.data())
-                  .options(all)
-                  .positional(positional)
-                  .extra_style_parser(takePositionalRun)
-                  .style(po::command_line_style::default_style &
-                         ~po::command_line_style::allow_guessing)
-                  .run(),
-              values);
+    po::store(
+        po::command_line_parser(static_cast<int>(argv.size()), argv.data())
+            .options(all)
+            .positional(positional)
+            .extra_style_parser(takePositionalRun)
+            .style(po::command_line_style::default_style & ~po::command_line_style::allow_guessing)
+            .run(),
+        values);
     po::notify(values);
     return values;
 }
@@ -198,8 +153,6 @@ std::optional<po::variables_map> CommandLine::parse(int argc, const char* const 
         values = parseWithBoost(args, all, positional);
     } catch (const po::too_many_positional_options_error&) {
         throw UsageError("too many arguments");
-    } catch (const po::error_with_option_name& e) {
-        throw UsageError(describe(e));  // never e.what(): see describe()
     } catch (const po::error& e) {
         throw UsageError(describeParseError(e, args, all, positional));
     }
