@@ -432,10 +432,13 @@ TEST(ConnectTCP, ABuildProtocolThatThrowsIsAConnectError) {
     RecordingFactory factory(reactor);
     factory.throwOnBuild = true;
     poetry::protocols::connectTCP(reactor, "127.0.0.1", port->getHost().port, factory);
+    testing::internal::CaptureStderr();
     runWithLimit(reactor);
+    std::string err = testing::internal::GetCapturedStderr();
     EXPECT_EQ(factory.events, (std::vector<std::string>{"startedConnecting", "buildProtocol",
                                                         "clientConnectionFailed ConnectError"}));
     EXPECT_EQ(factory.failReason, "no protocol today");
+    EXPECT_NE(err.find("no protocol today"), std::string::npos) << "logged too: " << err;
     EXPECT_TRUE(reactor.getDelayedCalls().empty());
     EXPECT_TRUE(reactor.getWriters().empty());
 }
