@@ -1,8 +1,9 @@
-// CallQueue: pending delayed calls in a binary heap, earliest first.
+// CallQueue: pending delayed calls in a binary heap, earliest first. The heap is
+// written out (siftUp, siftDown) rather than std::push_heap's, because each call
+// keeps its own index in it, so that cancel() can take it out in O(log n).
 #include "part04-raw-reactor/call_queue.hpp"
 
 #include <algorithm>
-#include <iterator>
 #include <utility>
 
 namespace poetry::reactor {
@@ -17,62 +18,78 @@ std::shared_ptr<DelayedCall> CallQueue::schedule(Seconds delay, std::function<vo
     return call;
 }
 
-// A call's current entry is the one with its sequence number; any older one is stale.
-void CallQueue::push(const std::shared_ptr<DelayedCall>& call) {
-    call->sequence_ = nextSequence_++;
-    heap_.push_back({call->when_, call->sequence_, call});
-    std::push_heap(heap_.begin(), heap_.end(), dueLater);
+// Due first: the earlier time, or at the same time the one scheduled first.
+bool CallQueue::earlier(const Entry& a, const Entry& b) {
+    return a.when != b.when ? a.when < b.when : a.sequence < b.sequence;
+}
+
+void CallQueue::push(std::shared_ptr<DelayedCall> call) {
+    call->heapIndex_ = heap_.size();
+    heap_.push_back({call->when_, nextSequence_++, std::move(call)});
+    siftUp(heap_.size() - 1);
     if (scheduled_) {
-        scheduled_(call->when_);
+        scheduled_(heap_[0].when);
     }
 }
 
-// The heap's order: std::push_heap keeps the *greatest* entry at the front, so
-// "greater" here means "due later", and the earliest call comes out first.
-bool CallQueue::dueLater(const Entry& a, const Entry& b) {
-    return a.when != b.when ? a.when > b.when : a.sequence > b.sequence;
-}
-
-bool CallQueue::stale(const Entry& entry) {
-    return !entry.call->active() || entry.call->sequence_ != entry.sequence;
-}
-
-// Called by DelayedCall::cancel(): its entry is stale now.
-void CallQueue::cancelled() {
-    ++staleEntries_;
-    dropStale();
-}
-
-// Called by DelayedCall::reset() and delay(): a fresh entry for the new time; the
-// old one is stale.
-void CallQueue::rescheduled(DelayedCall& call) {
-    ++staleEntries_;
-    push(call.shared_from_this());
-    dropStale();
-}
-
-// Keeps the front entry live, so nextTime() is right, and the heap mostly live.
-void CallQueue::dropStale() {
-    if (staleEntries_ > 64 && staleEntries_ > heap_.size() / 2) {
-        std::erase_if(heap_, stale);
-        std::make_heap(heap_.begin(), heap_.end(), dueLater);
-        staleEntries_ = 0;
+// Takes the call at `index` out of the heap: the last one fills its place.
+std::shared_ptr<DelayedCall> CallQueue::take(std::size_t index) {
+    swapPlaces(index, heap_.size() - 1);
+    std::shared_ptr<DelayedCall> call = std::move(heap_.back().call);
+    heap_.pop_back();
+    if (index < heap_.size()) {
+        siftDown(index);
+        siftUp(index);
     }
-    while (!heap_.empty() && stale(heap_.front())) {
-        std::pop_heap(heap_.begin(), heap_.end(), dueLater);
-        heap_.pop_back();
-        --staleEntries_;
+    return call;
+}
+
+// reset() or delay() changed the call's time: it moves up or down, and counts as
+// scheduled now among calls due at the same time.
+void CallQueue::moved(DelayedCall& call) {
+    heap_[call.heapIndex_].when = call.when_;
+    heap_[call.heapIndex_].sequence = nextSequence_++;
+    siftUp(call.heapIndex_);
+    siftDown(call.heapIndex_);
+    if (scheduled_) {
+        scheduled_(heap_[0].when);
     }
+}
+
+void CallQueue::siftUp(std::size_t index) {
+    while (index > 0 && earlier(heap_[index], heap_[(index - 1) / 2])) {
+        swapPlaces(index, (index - 1) / 2);
+        index = (index - 1) / 2;
+    }
+}
+
+void CallQueue::siftDown(std::size_t index) {
+    for (;;) {
+        std::size_t first = index;
+        for (std::size_t child : {2 * index + 1, 2 * index + 2}) {
+            if (child < heap_.size() && earlier(heap_[child], heap_[first])) {
+                first = child;
+            }
+        }
+        if (first == index) {
+            return;
+        }
+        swapPlaces(index, first);
+        index = first;
+    }
+}
+
+void CallQueue::swapPlaces(std::size_t a, std::size_t b) {
+    std::swap(heap_[a], heap_[b]);
+    heap_[a].call->heapIndex_ = a;
+    heap_[b].call->heapIndex_ = b;
 }
 
 std::vector<std::shared_ptr<DelayedCall>> CallQueue::pending() const {
-    std::vector<Entry> live;
-    std::copy_if(heap_.begin(), heap_.end(), std::back_inserter(live),
-                 [](const Entry& entry) { return !stale(entry); });
-    std::sort(live.begin(), live.end(),
-              [](const Entry& a, const Entry& b) { return dueLater(b, a); });
+    std::vector<Entry> sorted = heap_;
+    std::sort(sorted.begin(), sorted.end(), earlier);
     std::vector<std::shared_ptr<DelayedCall>> calls;
-    for (const auto& entry : live) {
+    for (const Entry& entry : sorted) {
         calls.push_back(entry.call);
     }
     return calls;
@@ -82,22 +99,16 @@ std::optional<Seconds> CallQueue::nextTime() const {
     if (heap_.empty()) {
         return std::nullopt;
     }
-    return heap_.front().when;
+    return heap_[0].when;
 }
 
 void CallQueue::runDue(Seconds now, bool includeNew, const std::function<void()>& onError,
                        Observer* observer) {
-    // Entries made from here on have a sequence of at least `limit`. They sort after
+    // Calls scheduled from here on have a sequence of at least `limit`. They sort after
     // every call already due (they are due at `now` or later, and scheduled later).
     const std::uint64_t limit = includeNew ? UINT64_MAX : nextSequence_;
-    for (;;) {
-        dropStale();
-        if (heap_.empty() || heap_.front().when > now || heap_.front().sequence >= limit) {
-            return;
-        }
-        std::pop_heap(heap_.begin(), heap_.end(), dueLater);
-        std::shared_ptr<DelayedCall> call = std::move(heap_.back().call);
-        heap_.pop_back();
+    while (!heap_.empty() && heap_[0].when <= now && heap_[0].sequence < limit) {
+        std::shared_ptr<DelayedCall> call = take(0);
         if (!onError) {
             call->run();  // may throw, to the test that advanced the Clock
             continue;

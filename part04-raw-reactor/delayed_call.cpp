@@ -29,7 +29,7 @@ void DelayedCall::cancel() {
     auto fn = std::move(fn_);
     fn_ = nullptr;
     if (auto queue = queue_.lock()) {
-        queue->cancelled();
+        queue->take(heapIndex_);  // out of the heap at once
     }
 }
 
@@ -38,7 +38,7 @@ void DelayedCall::reset(Seconds secondsFromNow) {
     auto queue = queue_.lock();
     when_ = (queue ? queue->clock_.seconds() : Seconds(0)) + secondsFromNow;
     if (queue) {
-        queue->rescheduled(*this);
+        queue->moved(*this);
     }
 }
 
@@ -46,7 +46,7 @@ void DelayedCall::delay(Seconds secondsLater) {
     requireActive("delay");
     when_ += secondsLater;
     if (auto queue = queue_.lock()) {
-        queue->rescheduled(*this);
+        queue->moved(*this);
     }
 }
 

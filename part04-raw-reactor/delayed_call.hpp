@@ -35,7 +35,7 @@ class AlreadyCalled : public std::logic_error {
 /// time comes; the code that scheduled it keeps the handle to cancel(), reset() or
 /// delay() it. The scheduler and the caller share ownership; a handle that outlives
 /// its scheduler can still be cancelled.
-class DelayedCall : public std::enable_shared_from_this<DelayedCall> {
+class DelayedCall {
   public:
     /// Made by a scheduler's CallQueue: run `fn` at time `when` of that scheduler's clock.
     DelayedCall(Seconds when, std::function<void()> fn, std::weak_ptr<CallQueue> queue);
@@ -69,7 +69,7 @@ class DelayedCall : public std::enable_shared_from_this<DelayedCall> {
     Seconds when_;
     std::function<void()> fn_;
     std::weak_ptr<CallQueue> queue_;
-    std::uint64_t sequence_ = 0;  // of the queue's entry that is this call's current one
+    std::size_t heapIndex_ = 0;   // its place in the queue's heap while pending
     bool called_ = false;
     bool cancelled_ = false;
 };

@@ -126,7 +126,7 @@ std::optional<Reason> PoetrySocket::doRead() {
     std::size_t bytesRead = 0;
     error_code ec;
     while (!ec) {
-        char buffer[1024];
+        char buffer[4096];  // a page: a short poem arrives in one read and is kept at its size
         std::size_t n = socket_.read_some(asio::buffer(buffer), ec);
         poem_.append(buffer, n);
         bytesRead += n;

@@ -115,13 +115,12 @@ PoetrySocket::PoetrySocket(Reactor& reactor, int task, const poetry::Address& ad
 //! [doRead]
 // The broken part, two: called by the reactor when the socket is readable, it
 // reads on until the whole poem is in. Each read_some blocks until the server
-// sends its next chunk (Asio's blocking read waits even though the reactor's
-// wait put the descriptor in non-blocking mode), and the reactor cannot call
-// anybody else in the meantime.
+// sends its next chunk (the socket was left blocking), and the reactor cannot
+// call anybody else in the meantime.
 std::optional<Reason> PoetrySocket::doRead() {
     error_code ec;
     while (!ec) {
-        char buffer[1024];
+        char buffer[4096];  // a page: a short poem arrives in one read and is kept at its size
         std::size_t n = socket_.read_some(asio::buffer(buffer), ec);
         poem_.append(buffer, n);
         if (n > 0) {

@@ -150,6 +150,7 @@ class RecordingFactory : public ClientFactoryFor<RecordingProtocol> {
     bool stopAtEnd = true;                 // clientConnectionLost() stops the reactor
     std::function<void()> onData = [] {};  // called after each dataReceived()
     enum class Later { Nothing, Lose, Abort } closeLater = Later::Nothing;
+    Address peerAfterClose;  // read from the transport right after closeLater closed it
 };
 
 class RecordingProtocol : public Protocol {
@@ -163,13 +164,16 @@ class RecordingProtocol : public Protocol {
             transport()->abortConnection();
         }
         if (f.closeLater != RecordingFactory::Later::Nothing) {
-            // From a timer: no reactor dispatch holds the transport while this runs.
+            // From a timer: no reactor dispatch holds the transport while this runs,
+            // and nothing but the reactor owns it. Its pending read does: the transport
+            // must survive the removal that closing makes, and still answer after it.
             f.reactor.callLater(Seconds(0.01), [this, how = f.closeLater] {
                 if (how == RecordingFactory::Later::Lose) {
                     transport()->loseConnection();
                 } else {
                     transport()->abortConnection();
                 }
+                factoryAs<RecordingFactory>().peerAfterClose = transport()->getPeer();
             });
         }
     }
@@ -491,6 +495,7 @@ TEST(Transport, LoseAndAbortFromATimerAreSafe) {
         ASSERT_GE(factory.events.size(), 2u);
         EXPECT_EQ(factory.events[factory.events.size() - 2], std::string("connectionLost ") + kind);
         EXPECT_EQ(factory.events.back(), std::string("clientConnectionLost ") + kind);
+        EXPECT_EQ(factory.peerAfterClose, port->getHost());
     }
 }
 
