@@ -11,7 +11,7 @@ set -euo pipefail
 captured=$1 html=$2
 status=0
 fail() {
-    echo "timelines: $*" >&2
+    echo "docs_watching: $*" >&2
     status=1
 }
 
