@@ -1,3 +1,5 @@
+/// \file
+/// \brief The lines every client prints (see report.hpp).
 #include "report.hpp"
 
 #include "duration.hpp"

@@ -1,3 +1,5 @@
+/// \file
+/// \brief CallQueue: the pending delayed calls, in a binary heap, earliest first.
 // CallQueue: pending delayed calls in a binary heap, earliest first.
 #include "part04-raw-reactor/call_queue.hpp"
 

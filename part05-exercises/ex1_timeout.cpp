@@ -1,11 +1,12 @@
-// ex1-timeout: Part 5's first exercise. Client 2.0 with `--timeout SECONDS`: a
-// download that has not finished that long after its connection was made is
-// closed and reported as timed out, and the others go on.
-//
-// The protocol and factory are in timeout_client.hpp, so that a unit test can run
-// them on a test clock. This file is the program: options, the reactor, and one
-// check at the end that the article asks for: every delayed call we armed was
-// either fired or cancelled, none is left behind.
+/// \file
+/// \brief ex1-timeout: Part 5's first exercise. Client 2.0 with `--timeout SECONDS`: a
+/// download that has not finished that long after its connection was made is
+/// closed and reported as timed out, and the others go on.
+///
+/// The protocol and factory are in timeout_client.hpp, so that a unit test can run
+/// them on a test clock. This file is the program: options, the reactor, and one
+/// check at the end that the article asks for: every delayed call we armed was
+/// either fired or cancelled, none is left behind.
 #include <iostream>
 #include <sstream>
 

@@ -1,15 +1,16 @@
-// ex2-connection-lost-stack: Part 5's second exercise. Client 2.0 that prints the
-// call stack each time the end of a connection is announced, to see who calls
-// whom when a connection ends.
-//
-// Three callbacks print their stack: the protocol's connectionLost() (the
-// connection ended, cleanly or not), the factory's clientConnectionLost() (called
-// right after it, by the connector) and the factory's clientConnectionFailed()
-// (there never was a connection, so there is no protocol to tell). Read each
-// stack from the bottom up: Asio's loop, the reactor noticing the socket is
-// ready, the reactor calling doRead() (which returned a reason instead of
-// nothing) and then dropping the descriptor and calling its connectionLost(),
-// which tells the protocol, then the connector, which tells the factory.
+/// \file
+/// \brief ex2-connection-lost-stack: Part 5's second exercise. Client 2.0 that prints the
+/// call stack each time the end of a connection is announced, to see who calls
+/// whom when a connection ends.
+///
+/// Three callbacks print their stack: the protocol's connectionLost() (the
+/// connection ended, cleanly or not), the factory's clientConnectionLost() (called
+/// right after it, by the connector) and the factory's clientConnectionFailed()
+/// (there never was a connection, so there is no protocol to tell). Read each
+/// stack from the bottom up: Asio's loop, the reactor noticing the socket is
+/// ready, the reactor calling doRead() (which returned a reason instead of
+/// nothing) and then dropping the descriptor and calling its connectionLost(),
+/// which tells the protocol, then the connector, which tells the factory.
 #include <iostream>
 #include <string>
 

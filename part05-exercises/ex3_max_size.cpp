@@ -1,14 +1,15 @@
-// ex3-max-size: a reader of Part 5 asked what stops a malicious server from
-// sending gigabytes. Nothing, in client 2.0: dataReceived() appends every chunk to
-// the poem, so a server that never stops sending makes the client grow until the
-// machine runs out of memory.
-//
-// The fix is one check in dataReceived(): count what arrived, and once a download
-// passes --max-bytes, drop the connection with abortConnection() (no need to be
-// polite to that server) and report it. The transport reads into one fixed buffer
-// and the protocol keeps at most --max-bytes plus the one read that crossed the
-// limit, so the client's memory is bounded however fast and however long the
-// server sends.
+/// \file
+/// \brief ex3-max-size: a reader of Part 5 asked what stops a malicious server from
+/// sending gigabytes. Nothing, in client 2.0: dataReceived() appends every chunk to
+/// the poem, so a server that never stops sending makes the client grow until the
+/// machine runs out of memory.
+///
+/// The fix is one check in dataReceived(): count what arrived, and once a download
+/// passes --max-bytes, drop the connection with abortConnection() (no need to be
+/// polite to that server) and report it. The transport reads into one fixed buffer
+/// and the protocol keeps at most --max-bytes plus the one read that crossed the
+/// limit, so the client's memory is bounded however fast and however long the
+/// server sends.
 #include <cstddef>
 #include <functional>
 #include <iostream>

@@ -1,13 +1,14 @@
-// ex5-lines: a reader of Part 5 found his messages arriving in pieces. That is
-// TCP: it carries a stream of bytes, and how the stream is cut into
-// dataReceived() calls depends on the sender, the network and timing, never on
-// where one message ends. The cure is a protocol that reassembles: a
-// LineReceiver buffers the bytes and calls lineReceived() once per complete line.
-//
-// This client prints each line of the poem the moment its newline arrives,
-// between the chunk lines, so the output shows lines being completed by chunks
-// of any size. A line longer than --max-line-length ends the download with an
-// error: the server is not sending poetry.
+/// \file
+/// \brief ex5-lines: a reader of Part 5 found his messages arriving in pieces. That is
+/// TCP: it carries a stream of bytes, and how the stream is cut into
+/// dataReceived() calls depends on the sender, the network and timing, never on
+/// where one message ends. The cure is a protocol that reassembles: a
+/// LineReceiver buffers the bytes and calls lineReceived() once per complete line.
+///
+/// This client prints each line of the poem the moment its newline arrives,
+/// between the chunk lines, so the output shows lines being completed by chunks
+/// of any size. A line longer than --max-line-length ends the download with an
+/// error: the server is not sending poetry.
 #include <cstddef>
 #include <functional>
 #include <iostream>

@@ -1,3 +1,5 @@
+/// \file
+/// \brief `fastpoetry`: the concurrent poetry server on listenTCP() and a ServerFactory.
 // fastpoetry: a poetry server on listenTCP() and a ServerFactory.
 //
 // Each client gets the whole poem as fast as it reads: the protocol is a pull

@@ -1,12 +1,13 @@
-// protocol-get-poetry: client 2.0, the first one built on transports, protocols
-// and factories.
-//
-// There is no socket in this file. The program says where to connect and which
-// factory to use; connectTCP() makes the connections, the factory builds a
-// PoetryProtocol for each, and the TCP transport (a part04 read descriptor)
-// feeds the protocols from inside reactor.run(). A server that is down no longer
-// ends the run: the factory hears of it in clientConnectionFailed() and the other
-// downloads go on.
+/// \file
+/// \brief protocol-get-poetry: client 2.0, the first one built on transports, protocols
+/// and factories.
+///
+/// There is no socket in this file. The program says where to connect and which
+/// factory to use; connectTCP() makes the connections, the factory builds a
+/// PoetryProtocol for each, and the TCP transport (a part04 read descriptor)
+/// feeds the protocols from inside reactor.run(). A server that is down no longer
+/// ends the run: the factory hears of it in clientConnectionFailed() and the other
+/// downloads go on.
 #include <iostream>
 
 #include "common/command_line.hpp"

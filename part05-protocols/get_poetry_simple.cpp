@@ -1,8 +1,9 @@
-// protocol-get-poetry-simple: client 2.1, client 2.0 without the task numbers.
-//
-// The protocol keeps the poem; the factory collects the finished poems and stops
-// the reactor after the last download; the program prints the poems, each as it
-// arrived, byte for byte, once the reactor has stopped.
+/// \file
+/// \brief protocol-get-poetry-simple: client 2.1, client 2.0 without the task numbers.
+///
+/// The protocol keeps the poem; the factory collects the finished poems and stops
+/// the reactor after the last download; the program prints the poems, each as it
+/// arrived, byte for byte, once the reactor has stopped.
 #include <cstddef>
 #include <functional>
 #include <iostream>

@@ -1,12 +1,13 @@
-// protocol-get-poetry-stack: client 2.0 with one change, to see who calls
-// dataReceived().
-//
-// The first time bytes arrive, the protocol prints the call stack and the program
-// ends. Read the stack from the top: our dataReceived(), called by the TCP
-// transport's doRead(), called by the part04 reactor when the socket turned
-// readable, called from inside Asio's io_context::run(), inside reactor.run().
-// The read descriptor of Part 4 is still there, doing the work; part05 did not
-// replace it, it built on it.
+/// \file
+/// \brief protocol-get-poetry-stack: client 2.0 with one change, to see who calls
+/// dataReceived().
+///
+/// The first time bytes arrive, the protocol prints the call stack and the program
+/// ends. Read the stack from the top: our dataReceived(), called by the TCP
+/// transport's doRead(), called by the part04 reactor when the socket turned
+/// readable, called from inside Asio's io_context::run(), inside reactor.run().
+/// The read descriptor of Part 4 is still there, doing the work; part05 did not
+/// replace it, it built on it.
 #include <cstddef>
 #include <iostream>
 #include <string_view>

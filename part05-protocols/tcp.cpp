@@ -1,3 +1,5 @@
+/// \file
+/// \brief TcpTransport: a part04 read and write descriptor that feeds a protocol.
 // The TCP transport: where part05's Transport meets part04's descriptors.
 //
 // Everything here is Asio's synchronous socket calls on a non-blocking socket,
