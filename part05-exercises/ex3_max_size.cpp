@@ -18,11 +18,11 @@
 #include <utility>
 
 #include "common/command_line.hpp"
+#include "common/report.hpp"
 #include "part04-raw-reactor/reactor.hpp"
 #include "part04-raw-reactor/reason.hpp"
 #include "part04-raw-reactor/trace.hpp"
-#include "part05-exercises/exercise_factory.hpp"
-#include "part05-protocols/poetry_client.hpp"
+#include "part05-exercises/client20.hpp"
 
 namespace {
 
@@ -41,11 +41,13 @@ class LimitedPoetryProtocol : public poetry::client::PoetryProtocol {
     bool tooLong_ = false;
 };
 
-class LimitedPoetryFactory : public poetry::exercises::PoetryFactoryOf<LimitedPoetryProtocol> {
+class LimitedPoetryFactory : public poetry::client::PoetryClientFactory {
   public:
-    LimitedPoetryFactory(std::size_t maxBytes, std::size_t poetryCount, bool quiet,
-                         std::function<void()> allDone)
-        : PoetryFactoryOf(poetryCount, quiet, std::move(allDone)), maxBytes_(maxBytes) {}
+    LimitedPoetryFactory(std::size_t maxBytes, std::size_t poetryCount,
+                         poetry::ClientReport& report, std::function<void()> allDone)
+        : PoetryClientFactory(poetryCount, report, std::move(allDone)), maxBytes_(maxBytes) {
+        setProtocol<LimitedPoetryProtocol>();
+    }
 
     std::size_t maxBytes() const { return maxBytes_; }
 
@@ -102,8 +104,9 @@ int run(int argc, char** argv) {
 
     poetry::reactor::Reactor reactor;
     poetry::reactor::traceIf(options.trace, reactor);  // --trace
+    poetry::ClientReport report(options.quiet);
     LimitedPoetryFactory factory(static_cast<std::size_t>(maxBytes), options.addresses.size(),
-                                 options.quiet, [&reactor] { reactor.stop(); });
+                                 report, [&reactor] { reactor.stop(); });
     return poetry::exercises::getPoetry(reactor, factory, options.addresses);
 }
 
