@@ -10,6 +10,8 @@
 /// and the protocol keeps at most --max-bytes plus the one read that crossed the
 /// limit, so the client's memory is bounded however fast and however long the
 /// server sends.
+///
+/// Beyond the article: a reader's question from below it, not one of its exercises.
 #include <cstddef>
 #include <functional>
 #include <iostream>

@@ -7,6 +7,8 @@
 /// reset` provides (it closes with a TCP reset). Second, ask the reason what it
 /// is with check(), which matches a kind and everything below it in the tree of
 /// kinds, rather than comparing its message or its exact type.
+///
+/// Beyond the article: a reader's question from below it, not one of its exercises.
 #include <cstddef>
 #include <functional>
 #include <iostream>

@@ -9,6 +9,8 @@
 /// between the chunk lines, so the output shows lines being completed by chunks
 /// of any size. A line longer than --max-line-length ends the download with an
 /// error: the server is not sending poetry.
+///
+/// Beyond the article: a reader's question from below it, not one of its exercises.
 #include <cstddef>
 #include <functional>
 #include <iostream>

@@ -93,6 +93,8 @@ class PoetryClientFactory : public protocols::ClientFactory {
     /// (ConnectionDone) means the poem is whole, anything else that it was cut short.
     void poemFinished(int task, std::string poem, const Address& from,
                       const reactor::Reason& reason) {
+        // Beyond the article, whose client counts every end as a poem: only a clean
+        // close means the poem is whole.
         if (reason.check(reactor::ReasonKind::ConnectionDone)) {
             report.poem(task, poem.size());
             poems[task] = std::move(poem);
