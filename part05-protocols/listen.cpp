@@ -35,7 +35,8 @@ bool outOfDescriptors(error_code error) {
 
 }  // namespace
 
-Port::Port(reactor::Reactor& reactor, ServerFactory& factory, tcp::acceptor acceptor)
+Port::Port(reactor::Reactor& reactor, ServerFactory& factory,
+           boost::asio::ip::tcp::acceptor acceptor)
     : reactor_(reactor),
       factory_(factory),
       acceptor_(std::move(acceptor)),
