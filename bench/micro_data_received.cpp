@@ -18,8 +18,12 @@
 
 #include <benchmark/benchmark.h>
 
-#include "part05-protocols/poetry_client.hpp"
+#include "common/report.hpp"
 #include "part05-protocols/testing.hpp"
+
+// Client 2.0's PoetryProtocol and PoetryClientFactory, from its program file.
+#define PROTOCOL_GET_POETRY_CLASSES_ONLY
+#include "part05-protocols/get_poetry.cpp"
 
 namespace {
 
@@ -29,10 +33,10 @@ using poetry::client::PoetryProtocol;
 void BM_DataReceived64KiB(benchmark::State& state) {
     const std::int64_t chunks = state.range(0);
     const std::string chunk(64 * 1024, 'x');
-    std::ostringstream discard;  // quiet: the factory writes nothing per chunk
+    std::ostringstream discard;  // quiet: the report writes nothing per chunk
+    poetry::ClientReport report(/*quiet=*/true, discard, discard);
     for (auto _ : state) {
-        PoetryClientFactory factory(
-            1, /*quiet=*/true, [] {}, discard, discard);
+        PoetryClientFactory factory(1, report, [] {});
         auto built = factory.buildProtocol({"127.0.0.1", 10000});
         auto& protocol = dynamic_cast<PoetryProtocol&>(*built);
         poetry::protocols::StringTransport transport;

@@ -1,3 +1,5 @@
+/// \file
+/// \brief Parsing `[HOST:]PORT` addresses (see address.hpp).
 #include "address.hpp"
 
 #include <charconv>

@@ -1,3 +1,5 @@
+/// \file
+/// \brief The command-line conventions every program shares (see command_line.hpp).
 #include "command_line.hpp"
 
 #include <fcntl.h>

@@ -1,3 +1,5 @@
+/// \file
+/// \brief Formatting durations as `H:MM:SS.ffffff` (see duration.hpp).
 #include "duration.hpp"
 
 #include <cstdio>

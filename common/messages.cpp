@@ -1,3 +1,5 @@
+/// \file
+/// \brief Plain words for the errors a user may see (see messages.hpp).
 #include "messages.hpp"
 
 #include <sys/resource.h>

@@ -1,3 +1,5 @@
+/// \file
+/// \brief Reading a poem file, with one clear error line when it cannot (see poem_file.hpp).
 #include "poem_file.hpp"
 
 #include <fcntl.h>

@@ -1,3 +1,5 @@
+/// \file
+/// \brief `--timeline FILE`: the CSV rows of a run (see timeline.hpp).
 #include "timeline.hpp"
 
 #include <cerrno>

@@ -2,8 +2,7 @@
 
 # Client 1.0: how a run starts (the task lines take turns) and how it ends.
 "$bin/reactor-get-poetry" "${addresses[@]}" > "$out/part04-client10-full.txt" 2>&1
-head -n 6 "$out/part04-client10-full.txt" > "$out/part04-client10-head.txt"
-tail -n 5 "$out/part04-client10-full.txt" > "$out/part04-client10-tail.txt"
+abridge "$out/part04-client10-full.txt" 6 5 > "$out/part04-client10.txt"
 
 # The broken variant: each run of lines from one task shortened to its first two
 # lines and a count, so the page shows the blocks without a hundred lines.

@@ -2,9 +2,13 @@
 # Client 2.0 with one address where nobody listens (port 1 on loopback), so the
 # failure line is real too; its exit status is 1 by design.
 "$bin/protocol-get-poetry" "${addresses[@]}" 1 > "$out/part05-client20-full.txt" 2>&1 || true
-head -n 6 "$out/part05-client20-full.txt" > "$out/part05-client20-head.txt"
-tail -n 6 "$out/part05-client20-full.txt" > "$out/part05-client20-tail.txt"
+abridge "$out/part05-client20-full.txt" 6 6 > "$out/part05-client20.txt"
 
-# The stack demo, with the source paths made relative to the project root.
-root=$(cd "$poetry/.." && pwd)
-"$bin/protocol-get-poetry-stack" "${addresses[0]}" | sed "s|$root/||g" > "$out/part05-stack.txt"
+# Client 2.1 against the two short poems: the poems themselves, whole, in the
+# order they finished, then the summary.
+"$bin/protocol-get-poetry-simple" "${addresses[1]}" "${addresses[2]}" \
+    > "$out/part05-client21-full.txt" 2>&1
+abridge "$out/part05-client21-full.txt" 8 6 > "$out/part05-client21.txt"
+
+# The stack demo (compact: its paths are relative to the project already).
+"$bin/protocol-get-poetry-stack" "${addresses[0]}" > "$out/part05-stack.txt"

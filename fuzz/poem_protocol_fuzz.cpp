@@ -18,10 +18,14 @@
 #include <string_view>
 #include <vector>
 
+#include "common/report.hpp"
 #include "fuzz/check.hpp"
 #include "part04-raw-reactor/reason.hpp"
-#include "part05-protocols/poetry_client.hpp"
 #include "part05-protocols/testing.hpp"
+
+// Client 2.0's PoetryProtocol and PoetryClientFactory, from its program file.
+#define PROTOCOL_GET_POETRY_CLASSES_ONLY
+#include "part05-protocols/get_poetry.cpp"
 
 namespace {
 
@@ -43,8 +47,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::ostringstream out;
     std::ostringstream err;
     bool allDone = false;
-    poetry::client::PoetryClientFactory factory(
-        1, false, [&] { allDone = true; }, out, err);
+    poetry::ClientReport report(false, out, err);
+    poetry::client::PoetryClientFactory factory(1, report, [&] { allDone = true; });
     poetry::protocols::StringTransport transport;
     auto protocol = factory.buildProtocol(transport.getPeer());
     protocol->makeConnection(transport);
@@ -65,15 +69,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                  ? Reason::connectionDone()
                                  : Reason(ReasonKind::ConnectionLost, "Connection reset by peer"));
     check(allDone, "the factory is done after its one download");
-    factory.report(std::chrono::nanoseconds(0));
+    report.finish(std::chrono::nanoseconds(0));
 
     check(transport.value().empty(), "a client writes nothing to its server");
     if (clean) {
-        check(factory.poems().size() == 1 && factory.poems().at(1) == poem,
+        check(factory.poems.size() == 1 && factory.poems.at(1) == poem,
               "a clean end gives the poem byte for byte");
         check(err.str().empty(), "nothing on stderr for a whole poem", err.str());
     } else {
-        check(factory.poems().empty(), "a broken end gives no poem");
+        check(factory.poems.empty(), "a broken end gives no poem");
         check(err.str() == "Lost poem from 192.0.2.2:10000 after " + std::to_string(poem.size()) +
                                " bytes (Connection reset by peer)\n",
               "one lost-poem line with the count", err.str());

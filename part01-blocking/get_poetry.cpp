@@ -1,3 +1,5 @@
+/// \file
+/// \brief `blocking-get-poetry`: the blocking client, one poem after another.
 // blocking-get-poetry: Part 1's blocking client.
 //
 // It downloads the poems one after another. Each download blocks the whole

@@ -1,3 +1,5 @@
+/// \file
+/// \brief `slowpoetry`: the slow, blocking poetry server.
 // slowpoetry: the blocking, deliberately slow poetry server of Part 1.
 //
 // It serves one client at a time. For each client it sends the poem a few bytes

@@ -1,3 +1,5 @@
+/// \file
+/// \brief CallQueue: the pending delayed calls, in a binary heap, earliest first.
 // CallQueue: pending delayed calls in a binary heap, earliest first. The heap is
 // written out (siftUp, siftDown) rather than std::push_heap's, because each call
 // keeps its own index in it, so that cancel() can take it out in O(log n).

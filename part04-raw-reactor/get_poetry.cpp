@@ -1,3 +1,5 @@
+/// \file
+/// \brief `reactor-get-poetry`: client 1.0, every poem at once on one reactor.
 // reactor-get-poetry: Part 4's client 1.0.
 //
 // It downloads all the poems at once. Each connection is a PoetrySocket, a read

@@ -1,3 +1,5 @@
+/// \file
+/// \brief `reactor-get-poetry-broken`: client 1.0 with a doRead() that blocks.
 // reactor-get-poetry-broken: Part 4's client 1.0, broken on purpose.
 //
 // The same program as reactor-get-poetry (diff the two files), with one change

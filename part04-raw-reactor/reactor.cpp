@@ -1,3 +1,5 @@
+/// \file
+/// \brief The reactor: readiness on Asio's io_context becomes doRead() and doWrite().
 // The reactor: Twisted's vocabulary on top of one boost::asio::io_context.
 //
 // How readiness becomes doRead(): each descriptor owns its Asio socket, and when the

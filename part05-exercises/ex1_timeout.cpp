@@ -1,18 +1,127 @@
-// ex1-timeout: Part 5's first exercise. Client 2.0 with `--timeout SECONDS`: a
-// download that has not finished that long after its connection was made is
-// closed and reported as timed out, and the others go on.
-//
-// The protocol and factory are in timeout_client.hpp, so that a unit test can run
-// them on a test clock. This file is the program: options, the reactor, and one
-// check at the end that the article asks for: every delayed call we armed was
-// either fired or cancelled, none is left behind.
+/// \file
+/// \brief ex1-timeout: Part 5's first exercise. Client 2.0 with `--timeout SECONDS`:
+/// a download that has not finished that long after its connection was made is
+/// closed and reported as timed out, and the others go on.
+///
+/// The protocol is client 2.0's PoetryProtocol with a deadline; the factory is
+/// client 2.0's PoetryClientFactory that also holds the clock and the timeout. The
+/// unit tests run the very same classes on a test clock: they define
+/// EX1_TIMEOUT_CLASSES_ONLY and include this file, which leaves main out. At the
+/// end the program checks what the article asks for: every delayed call we armed
+/// was either fired or cancelled, none is left behind.
+#include <cstddef>
+#include <functional>
 #include <iostream>
+#include <memory>
 #include <sstream>
+#include <utility>
 
 #include "common/command_line.hpp"
+#include "common/report.hpp"
+#include "part04-raw-reactor/delayed_call.hpp"
 #include "part04-raw-reactor/reactor.hpp"
+#include "part04-raw-reactor/reason.hpp"
 #include "part04-raw-reactor/trace.hpp"
-#include "part05-exercises/timeout_client.hpp"
+#include "part05-exercises/client20.hpp"
+
+namespace poetry::exercises {
+
+//! [protocol]
+/// Client 2.0's PoetryProtocol with a deadline: if the poem is not whole `timeout`
+/// seconds after the connection was made, the protocol closes the connection.
+///
+/// connectionMade() arms a delayed call on the factory's clock; connectionLost()
+/// cancels it if it has not fired. When it fired, the connection ended because we
+/// closed it, so the clean close that follows (ConnectionDone) is passed on as a
+/// ConnectionLost that says "Timed out": a poem cut short is never counted as a poem.
+class TimeoutPoetryProtocol : public client::PoetryProtocol {
+  public:
+    /// Cancels the deadline if the protocol goes away without connectionLost()
+    /// (only a test can do that), so the delayed call never outlives `this`.
+    ~TimeoutPoetryProtocol() override {
+        if (deadline_ && deadline_->active()) {
+            deadline_->cancel();
+        }
+    }
+
+    /// Called by makeConnection(): the clock starts now.
+    void connectionMade() override;
+
+    /// Called by the transport at the end: disarms the deadline, then reports the
+    /// download, as a timeout if the deadline is what ended it.
+    void connectionLost(const reactor::Reason& reason) override;
+
+    /// True once the deadline has fired.
+    bool timedOut() const { return timedOut_; }
+
+  private:
+    void timeOut();
+
+    std::shared_ptr<reactor::DelayedCall> deadline_;
+    bool timedOut_ = false;
+};
+//! [protocol]
+
+//! [factory]
+/// Client 2.0's factory, building TimeoutPoetryProtocols: it also holds the clock
+/// the deadlines run on and how long they are. The clock is a ReactorTime, so the
+/// program passes its Reactor and a unit test passes a reactor::Clock.
+class TimeoutPoetryFactory : public client::PoetryClientFactory {
+  public:
+    /// As PoetryClientFactory's constructor, plus the `clock` and the `timeout`.
+    TimeoutPoetryFactory(reactor::ReactorTime& clock, reactor::Seconds timeout,
+                         std::size_t poetryCount, ClientReport& report,
+                         std::function<void()> allDone)
+        : PoetryClientFactory(poetryCount, report, std::move(allDone)),
+          clock_(clock),
+          timeout_(timeout) {
+        setProtocol<TimeoutPoetryProtocol>();
+    }
+
+    /// What the protocols schedule their deadlines on.
+    reactor::ReactorTime& clock() const { return clock_; }
+
+    /// How long a download may take, from connection to last byte.
+    reactor::Seconds timeout() const { return timeout_; }
+
+  private:
+    reactor::ReactorTime& clock_;
+    reactor::Seconds timeout_;
+};
+//! [factory]
+
+//! [callbacks]
+void TimeoutPoetryProtocol::connectionMade() {
+    auto& factory = factoryAs<TimeoutPoetryFactory>();
+    deadline_ = factory.clock().callLater(factory.timeout(), [this] { timeOut(); });
+}
+
+void TimeoutPoetryProtocol::timeOut() {
+    timedOut_ = true;
+    transport()->loseConnection();  // connectionLost(ConnectionDone) follows, later
+}
+
+void TimeoutPoetryProtocol::connectionLost(const reactor::Reason& reason) {
+    if (deadline_->active()) {
+        deadline_->cancel();  // the poem ended in time (or broke): no timeout any more
+    }
+    if (!timedOut_) {
+        PoetryProtocol::connectionLost(reason);
+        return;
+    }
+    // We closed the connection ourselves, so `reason` says ConnectionDone; that
+    // is how the connection ended, not how the download did: for the download, the
+    // connection was lost. (Not a TimeoutError: that kind is a connect that never
+    // finished, and this connection was made.)
+    std::ostringstream why;
+    why << "Timed out after " << factoryAs<TimeoutPoetryFactory>().timeout().count() << " s";
+    PoetryProtocol::connectionLost(reactor::Reason(reactor::ReasonKind::ConnectionLost, why.str()));
+}
+//! [callbacks]
+
+}  // namespace poetry::exercises
+
+#ifndef EX1_TIMEOUT_CLASSES_ONLY
 
 namespace {
 
@@ -39,8 +148,9 @@ int run(int argc, char** argv) {
     //! [main]
     poetry::reactor::Reactor reactor;
     poetry::reactor::traceIf(options.trace, reactor);  // --trace
+    poetry::ClientReport report(options.quiet);
     poetry::exercises::TimeoutPoetryFactory factory(reactor, timeout, options.addresses.size(),
-                                                    options.quiet, [&reactor] { reactor.stop(); });
+                                                    report, [&reactor] { reactor.stop(); });
     // The same limit for each connection attempt, so nothing waits longer.
     int status = poetry::exercises::getPoetry(reactor, factory, options.addresses, timeout);
 
@@ -60,3 +170,5 @@ int run(int argc, char** argv) {
 int main(int argc, char** argv) {
     return poetry::runMain("ex1-timeout", [&] { return run(argc, argv); });
 }
+
+#endif  // EX1_TIMEOUT_CLASSES_ONLY

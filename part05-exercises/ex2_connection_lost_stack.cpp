@@ -1,32 +1,39 @@
-// ex2-connection-lost-stack: Part 5's second exercise. Client 2.0 that prints the
-// call stack each time the end of a connection is announced, to see who calls
-// whom when a connection ends.
-//
-// Three callbacks print their stack: the protocol's connectionLost() (the
-// connection ended, cleanly or not), the factory's clientConnectionLost() (called
-// right after it, by the connector) and the factory's clientConnectionFailed()
-// (there never was a connection, so there is no protocol to tell). Read each
-// stack from the bottom up: Asio's loop, the reactor noticing the socket is
-// ready, the reactor calling doRead() (which returned a reason instead of
-// nothing) and then dropping the descriptor and calling its connectionLost(),
-// which tells the protocol, then the connector, which tells the factory.
+/// \file
+/// \brief ex2-connection-lost-stack: Part 5's second exercise. Client 2.0 that
+/// prints the call stack each time the end of a connection is announced, to see
+/// who calls whom when a connection ends.
+///
+/// Three callbacks print their stack: the protocol's connectionLost() (the
+/// connection ended, cleanly or not), the factory's clientConnectionLost() (called
+/// right after it, by the connector) and the factory's clientConnectionFailed()
+/// (there never was a connection, so there is no protocol to tell). Read each
+/// stack from the bottom up: Asio's loop, the reactor noticing the socket is
+/// ready, the reactor calling doRead() (which returned a reason instead of
+/// nothing) and then dropping the descriptor and calling its connectionLost(),
+/// which tells the protocol, then the connector, which tells the factory.
+///
+/// The stacks are compact (names without templates or parameters, paths in the
+/// project); `--full` prints them whole, as Boost.Stacktrace gives them.
 #include <iostream>
 #include <string>
 
 #include <boost/stacktrace.hpp>
 
 #include "common/command_line.hpp"
+#include "common/report.hpp"
+#include "common/stack_trace.hpp"
 #include "part04-raw-reactor/reactor.hpp"
 #include "part04-raw-reactor/reason.hpp"
 #include "part04-raw-reactor/trace.hpp"
-#include "part05-exercises/exercise_factory.hpp"
+#include "part05-exercises/client20.hpp"
 #include "part05-protocols/connect.hpp"
-#include "part05-protocols/poetry_client.hpp"
 
 namespace {
 
 using poetry::protocols::Connector;
 using poetry::reactor::Reason;
+
+bool fullStacks = false;  // --full: set once by run(), before the reactor starts
 
 // "ConnectionDone: Connection was closed cleanly."
 std::string describe(const Reason& reason) {
@@ -35,13 +42,16 @@ std::string describe(const Reason& reason) {
 
 // The stack is taken by the caller, so the caller is its first frame.
 void show(const std::string& what, const boost::stacktrace::stacktrace& stack) {
-    std::cout << what << " called from:\n" << stack << std::flush;
+    std::cout << what << " called from:\n";
+    poetry::printStack(std::cout, stack, fullStacks);
+    std::cout << std::flush;
 }
 
 //! [protocol]
+// Client 2.0's protocol, with connectionLost() showing who called it.
 class TracingProtocol : public poetry::client::PoetryProtocol {
   public:
-    // Not inlined, so each trace starts with this frame under its own name.
+    // Not inlined, so each stack starts with this frame under its own name.
     [[gnu::noinline]] void connectionLost(const Reason& reason) override {
         show("Task " + std::to_string(taskNum) + ": connectionLost(" + describe(reason) + ")",
              boost::stacktrace::stacktrace());
@@ -51,9 +61,15 @@ class TracingProtocol : public poetry::client::PoetryProtocol {
 //! [protocol]
 
 //! [factory]
-class TracingFactory : public poetry::exercises::PoetryFactoryOf<TracingProtocol> {
+// Client 2.0's factory, building TracingProtocols and showing who calls its two
+// connection callbacks.
+class TracingFactory : public poetry::client::PoetryClientFactory {
   public:
-    using PoetryFactoryOf::PoetryFactoryOf;
+    TracingFactory(std::size_t poetryCount, poetry::ClientReport& report,
+                   std::function<void()> allDone)
+        : PoetryClientFactory(poetryCount, report, std::move(allDone)) {
+        setProtocol<TracingProtocol>();
+    }
 
     [[gnu::noinline]] void clientConnectionLost(Connector& connector,
                                                 const Reason& reason) override {
@@ -73,20 +89,26 @@ class TracingFactory : public poetry::exercises::PoetryFactoryOf<TracingProtocol
 //! [factory]
 
 int run(int argc, char** argv) {
-    auto parsed = poetry::parseClientCommandLine(
-        "ex2-connection-lost-stack",
-        "Downloads poems like client 2.0 and prints the call stack of "
-        "connectionLost(), clientConnectionLost() and clientConnectionFailed() "
-        "(Part 5, exercise 2). -q hides the chunk lines, not the stacks.",
-        argc, argv, {.trace = true});
-    if (!parsed) {
+    poetry::CommandLine cl("ex2-connection-lost-stack", "[options] ADDRESS...",
+                           "Downloads poems like client 2.0 and prints the call stack of "
+                           "connectionLost(), clientConnectionLost() and "
+                           "clientConnectionFailed() (Part 5, exercise 2).");
+    cl.options()("full",
+                 "print each stack whole, as Boost.Stacktrace gives it: every "
+                 "frame, whole signatures, paths as recorded");
+    cl.positional("ADDRESS", "a poetry server as [HOST:]PORT or [IPV6]:PORT", -1);
+    poetry::addTraceOption(cl);
+    auto values = cl.parse(argc, argv, std::cout);
+    if (!values) {
         return poetry::kExitSuccess;  // --help was printed
     }
-    const poetry::ClientOptions& options = *parsed;
+    auto options = poetry::clientOptions(*values);
+    fullStacks = values->count("full") != 0;
 
     poetry::reactor::Reactor reactor;
     poetry::reactor::traceIf(options.trace, reactor);  // --trace
-    TracingFactory factory(options.addresses.size(), options.quiet, [&reactor] { reactor.stop(); });
+    poetry::ClientReport report(false);
+    TracingFactory factory(options.addresses.size(), report, [&reactor] { reactor.stop(); });
     return poetry::exercises::getPoetry(reactor, factory, options.addresses);
 }
 

@@ -1,14 +1,17 @@
-// ex3-max-size: a reader of Part 5 asked what stops a malicious server from
-// sending gigabytes. Nothing, in client 2.0: dataReceived() appends every chunk to
-// the poem, so a server that never stops sending makes the client grow until the
-// machine runs out of memory.
-//
-// The fix is one check in dataReceived(): count what arrived, and once a download
-// passes --max-bytes, drop the connection with abortConnection() (no need to be
-// polite to that server) and report it. The transport reads into one fixed buffer
-// and the protocol keeps at most --max-bytes plus the one read that crossed the
-// limit, so the client's memory is bounded however fast and however long the
-// server sends.
+/// \file
+/// \brief ex3-max-size: a reader of Part 5 asked what stops a malicious server from
+/// sending gigabytes. Nothing, in client 2.0: dataReceived() appends every chunk to
+/// the poem, so a server that never stops sending makes the client grow until the
+/// machine runs out of memory.
+///
+/// The fix is one check in dataReceived(): count what arrived, and once a download
+/// passes --max-bytes, drop the connection with abortConnection() (no need to be
+/// polite to that server) and report it. The transport reads into one fixed buffer
+/// and the protocol keeps at most --max-bytes plus the one read that crossed the
+/// limit, so the client's memory is bounded however fast and however long the
+/// server sends.
+///
+/// Beyond the article: a reader's question from below it, not one of its exercises.
 #include <cstddef>
 #include <functional>
 #include <iostream>
@@ -17,11 +20,11 @@
 #include <utility>
 
 #include "common/command_line.hpp"
+#include "common/report.hpp"
 #include "part04-raw-reactor/reactor.hpp"
 #include "part04-raw-reactor/reason.hpp"
 #include "part04-raw-reactor/trace.hpp"
-#include "part05-exercises/exercise_factory.hpp"
-#include "part05-protocols/poetry_client.hpp"
+#include "part05-exercises/client20.hpp"
 
 namespace {
 
@@ -40,11 +43,13 @@ class LimitedPoetryProtocol : public poetry::client::PoetryProtocol {
     bool tooLong_ = false;
 };
 
-class LimitedPoetryFactory : public poetry::exercises::PoetryFactoryOf<LimitedPoetryProtocol> {
+class LimitedPoetryFactory : public poetry::client::PoetryClientFactory {
   public:
-    LimitedPoetryFactory(std::size_t maxBytes, std::size_t poetryCount, bool quiet,
-                         std::function<void()> allDone)
-        : PoetryFactoryOf(poetryCount, quiet, std::move(allDone)), maxBytes_(maxBytes) {}
+    LimitedPoetryFactory(std::size_t maxBytes, std::size_t poetryCount,
+                         poetry::ClientReport& report, std::function<void()> allDone)
+        : PoetryClientFactory(poetryCount, report, std::move(allDone)), maxBytes_(maxBytes) {
+        setProtocol<LimitedPoetryProtocol>();
+    }
 
     std::size_t maxBytes() const { return maxBytes_; }
 
@@ -101,8 +106,9 @@ int run(int argc, char** argv) {
 
     poetry::reactor::Reactor reactor;
     poetry::reactor::traceIf(options.trace, reactor);  // --trace
+    poetry::ClientReport report(options.quiet);
     LimitedPoetryFactory factory(static_cast<std::size_t>(maxBytes), options.addresses.size(),
-                                 options.quiet, [&reactor] { reactor.stop(); });
+                                 report, [&reactor] { reactor.stop(); });
     return poetry::exercises::getPoetry(reactor, factory, options.addresses);
 }
 

@@ -1,11 +1,14 @@
-// ex4-done-or-lost: a reader of Part 5 found that the reason given to
-// connectionLost() was always ConnectionDone, and asked why he never saw
-// ConnectionLost. Two answers. First, when a server process exits, its kernel
-// closes its sockets cleanly, so a client really does see a clean close; to see
-// ConnectionLost you need a connection that breaks, which `slowpoetry --fault
-// reset` provides (it closes with a TCP reset). Second, ask the reason what it
-// is with check(), which matches a kind and everything below it in the tree of
-// kinds, rather than comparing its message or its exact type.
+/// \file
+/// \brief ex4-done-or-lost: a reader of Part 5 found that the reason given to
+/// connectionLost() was always ConnectionDone, and asked why he never saw
+/// ConnectionLost. Two answers. First, when a server process exits, its kernel
+/// closes its sockets cleanly, so a client really does see a clean close; to see
+/// ConnectionLost you need a connection that breaks, which `slowpoetry --fault
+/// reset` provides (it closes with a TCP reset). Second, ask the reason what it
+/// is with check(), which matches a kind and everything below it in the tree of
+/// kinds, rather than comparing its message or its exact type.
+///
+/// Beyond the article: a reader's question from below it, not one of its exercises.
 #include <cstddef>
 #include <functional>
 #include <iostream>
@@ -13,11 +16,11 @@
 #include <utility>
 
 #include "common/command_line.hpp"
+#include "common/report.hpp"
 #include "part04-raw-reactor/reactor.hpp"
 #include "part04-raw-reactor/reason.hpp"
 #include "part04-raw-reactor/trace.hpp"
-#include "part05-exercises/exercise_factory.hpp"
-#include "part05-protocols/poetry_client.hpp"
+#include "part05-exercises/client20.hpp"
 
 namespace {
 
@@ -44,22 +47,19 @@ class VerdictProtocol : public poetry::client::PoetryProtocol {
     void connectionLost(const Reason& reason) override;
 };
 
-class VerdictFactory : public poetry::exercises::PoetryFactoryOf<VerdictProtocol> {
+class VerdictFactory : public poetry::client::PoetryClientFactory {
   public:
-    VerdictFactory(std::size_t poetryCount, bool quiet, std::function<void()> allDone)
-        : PoetryFactoryOf(poetryCount, quiet, std::move(allDone)), quiet_(quiet) {}
-
-    // Called by a protocol when its connection ended: `Task N: VERDICT (KIND: MESSAGE)`.
-    void connectionEnded(int taskNum, const Reason& reason) {
-        if (!quiet_) {
-            std::cout << "Task " << taskNum << ": " << verdict(reason) << " ("
-                      << poetry::reactor::kindName(reason.kind()) << ": " << reason.message()
-                      << ")\n";
-        }
+    VerdictFactory(std::size_t poetryCount, poetry::ClientReport& report,
+                   std::function<void()> allDone)
+        : PoetryClientFactory(poetryCount, report, std::move(allDone)) {
+        setProtocol<VerdictProtocol>();
     }
 
-  private:
-    bool quiet_;
+    // Called by a protocol when its connection ended: `Task N: VERDICT (KIND: MESSAGE)`.
+    void connectionEnded(int task, const Reason& reason) {
+        report.note("Task " + std::to_string(task) + ": " + verdict(reason) + " (" +
+                    poetry::reactor::kindName(reason.kind()) + ": " + reason.message() + ")");
+    }
 };
 
 void VerdictProtocol::connectionLost(const Reason& reason) {
@@ -82,7 +82,8 @@ int run(int argc, char** argv) {
 
     poetry::reactor::Reactor reactor;
     poetry::reactor::traceIf(options.trace, reactor);  // --trace
-    VerdictFactory factory(options.addresses.size(), options.quiet, [&reactor] { reactor.stop(); });
+    poetry::ClientReport report(options.quiet);
+    VerdictFactory factory(options.addresses.size(), report, [&reactor] { reactor.stop(); });
     return poetry::exercises::getPoetry(reactor, factory, options.addresses);
 }
 

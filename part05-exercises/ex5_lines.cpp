@@ -1,13 +1,16 @@
-// ex5-lines: a reader of Part 5 found his messages arriving in pieces. That is
-// TCP: it carries a stream of bytes, and how the stream is cut into
-// dataReceived() calls depends on the sender, the network and timing, never on
-// where one message ends. The cure is a protocol that reassembles: a
-// LineReceiver buffers the bytes and calls lineReceived() once per complete line.
-//
-// This client prints each line of the poem the moment its newline arrives,
-// between the chunk lines, so the output shows lines being completed by chunks
-// of any size. A line longer than --max-line-length ends the download with an
-// error: the server is not sending poetry.
+/// \file
+/// \brief ex5-lines: a reader of Part 5 found his messages arriving in pieces. That is
+/// TCP: it carries a stream of bytes, and how the stream is cut into
+/// dataReceived() calls depends on the sender, the network and timing, never on
+/// where one message ends. The cure is a protocol that reassembles: a
+/// LineReceiver buffers the bytes and calls lineReceived() once per complete line.
+///
+/// This client prints each line of the poem the moment its newline arrives,
+/// between the chunk lines, so the output shows lines being completed by chunks
+/// of any size. A line longer than --max-line-length ends the download with an
+/// error: the server is not sending poetry.
+///
+/// Beyond the article: a reader's question from below it, not one of its exercises.
 #include <cstddef>
 #include <functional>
 #include <iostream>
@@ -16,10 +19,11 @@
 #include <utility>
 
 #include "common/command_line.hpp"
+#include "common/report.hpp"
 #include "part04-raw-reactor/reactor.hpp"
 #include "part04-raw-reactor/reason.hpp"
 #include "part04-raw-reactor/trace.hpp"
-#include "part05-exercises/exercise_factory.hpp"
+#include "part05-exercises/client20.hpp"
 #include "part05-protocols/line_receiver.hpp"
 
 namespace {
@@ -44,26 +48,29 @@ class LinePoetryProtocol : public poetry::protocols::LineReceiver {
 };
 //! [protocol]
 
-class LinePoetryFactory : public poetry::exercises::PoetryFactoryOf<LinePoetryProtocol> {
+class LinePoetryFactory : public poetry::client::PoetryClientFactory {
   public:
-    LinePoetryFactory(std::size_t maxLineLength, std::size_t poetryCount, bool quiet,
-                      std::function<void()> allDone)
-        : PoetryFactoryOf(poetryCount, quiet, std::move(allDone)),
-          maxLineLength_(maxLineLength),
-          quiet_(quiet) {}
+    LinePoetryFactory(std::size_t maxLineLength, std::size_t poetryCount,
+                      poetry::ClientReport& report, std::function<void()> allDone)
+        : PoetryClientFactory(poetryCount, report, std::move(allDone)),
+          maxLineLength_(maxLineLength) {
+        setProtocol<LinePoetryProtocol>();
+    }
+
+    // Client 2.0's buildProtocol() stamps PoetryProtocols, and this protocol is a
+    // LineReceiver instead: so start from the plain ClientFactory's, and stamp the
+    // task number here, with client 2.0's own counter.
+    std::unique_ptr<poetry::protocols::Protocol> buildProtocol(
+        const poetry::Address& address) override {
+        auto protocol = ClientFactory::buildProtocol(address);
+        static_cast<LinePoetryProtocol&>(*protocol).taskNum = taskNum++;
+        return protocol;
+    }
 
     std::size_t maxLineLength() const { return maxLineLength_; }
 
-    // Called by a protocol for each complete line: `Task N line L: TEXT`.
-    void linePrinted(int taskNum, int lineNumber, std::string_view line) {
-        if (!quiet_) {
-            std::cout << "Task " << taskNum << " line " << lineNumber << ": " << line << '\n';
-        }
-    }
-
   private:
     std::size_t maxLineLength_;
-    bool quiet_;
 };
 
 //! [callbacks]
@@ -73,13 +80,14 @@ void LinePoetryProtocol::connectionMade() {
 
 void LinePoetryProtocol::dataReceived(std::string_view data) {
     poem_.append(data);
-    auto& factory = factoryAs<LinePoetryFactory>();
-    factory.chunkReceived(taskNum, data.size(), transport()->getPeer());
+    factoryAs<LinePoetryFactory>().report.chunk(taskNum, data.size(), transport()->getPeer());
     LineReceiver::dataReceived(data);  // calls lineReceived() for each line it completes
 }
 
 void LinePoetryProtocol::lineReceived(std::string_view line) {
-    factoryAs<LinePoetryFactory>().linePrinted(taskNum, ++lineNumber_, line);
+    factoryAs<LinePoetryFactory>().report.note("Task " + std::to_string(taskNum) + " line " +
+                                               std::to_string(++lineNumber_) + ": " +
+                                               std::string(line));
 }
 
 void LinePoetryProtocol::lineLengthExceeded(std::string_view line) {
@@ -101,13 +109,13 @@ void LinePoetryProtocol::connectionLost(const Reason& reason) {
     }
     if (tooLong) {
         factory.poemFinished(
-            taskNum, transport()->getPeer(), std::move(poem_),
+            taskNum, std::move(poem_), transport()->getPeer(),
             Reason(ReasonKind::ConnectionAborted,
                    "line " + std::to_string(lineNumber_ + 1) + " is longer than the limit of " +
                        std::to_string(maxLength()) + " bytes (--max-line-length)"));
         return;
     }
-    factory.poemFinished(taskNum, transport()->getPeer(), std::move(poem_), reason);
+    factory.poemFinished(taskNum, std::move(poem_), transport()->getPeer(), reason);
 }
 //! [callbacks]
 
@@ -133,8 +141,9 @@ int run(int argc, char** argv) {
 
     poetry::reactor::Reactor reactor;
     poetry::reactor::traceIf(options.trace, reactor);  // --trace
+    poetry::ClientReport report(options.quiet);
     LinePoetryFactory factory(static_cast<std::size_t>(maxLineLength), options.addresses.size(),
-                              options.quiet, [&reactor] { reactor.stop(); });
+                              report, [&reactor] { reactor.stop(); });
     return poetry::exercises::getPoetry(reactor, factory, options.addresses);
 }
 

@@ -1,3 +1,5 @@
+/// \file
+/// \brief connectTCP(): resolving, connecting, and handing the connection to a protocol.
 // connectTCP(): a client connection, from name resolution to a running protocol.
 //
 // The TCP transport of a client exists before it is connected, as in Twisted:

@@ -2,7 +2,10 @@
 /// \brief Factories: who builds a protocol for each new connection.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <stdexcept>
+#include <type_traits>
 
 #include "common/address.hpp"
 #include "part04-raw-reactor/reason.hpp"
@@ -14,10 +17,24 @@ class Connector;
 
 /// Builds one protocol per connection (Twisted's `Factory`).
 ///
-/// The connection code calls buildProtocol() once a connection exists: connectTCP()'s
-/// Connector for a client, listenTCP()'s Port for each accepted client. Protocols
-/// reach their factory through Protocol::factory(), so the factory is where state
-/// shared by all the connections of one job lives (how many poems are left).
+/// A factory knows which protocol type it builds, as a Twisted factory's
+/// `protocol` attribute does: it is said once, with setProtocol(), usually by the
+/// derived factory's constructor:
+///
+///     PoetryClientFactory(...) { setProtocol<PoetryProtocol>(); }
+///
+/// The connection code calls buildProtocol() once a connection exists:
+/// connectTCP()'s Connector for a client, listenTCP()'s Port for each accepted
+/// client. It makes a new protocol of that type and sets the protocol's factory()
+/// to this factory. To do more to each new protocol (stamp a task number), override
+/// buildProtocol() and start from this one, as the article's client does:
+///
+///     auto protocol = ClientFactory::buildProtocol(address);
+///     static_cast<PoetryProtocol&>(*protocol).taskNum = taskNum++;
+///
+/// Protocols reach their factory through Protocol::factoryAs(), so the factory is
+/// where state shared by all the connections of one job lives (how many poems are
+/// left).
 ///
 /// Ownership: the program owns its factories and keeps them until reactor.run()
 /// has returned; protocols and connectors only point to them.
@@ -25,14 +42,33 @@ class Factory {
   public:
     virtual ~Factory() = default;
 
-    /// Called by a Connector or Port when a connection to or from `address` is
-    /// made: returns the protocol for it, with factory() set to this factory, or
-    /// null to refuse the connection (it is then closed).
-    virtual std::unique_ptr<Protocol> buildProtocol(const Address& address) = 0;
+    /// Says which protocol buildProtocol() makes: a new, default-constructed `P`
+    /// (Twisted's `protocol = P`). Called once, by the derived factory's
+    /// constructor, or by the code that makes a plain factory.
+    template <typename P>
+    void setProtocol() {
+        static_assert(std::is_base_of_v<Protocol, P>, "a factory builds protocols");
+        makeProtocol_ = [] { return std::make_unique<P>(); };
+    }
 
-  protected:
-    /// Sets `protocol.factory()` to this factory: every buildProtocol() does it.
-    void adopt(Protocol& protocol) { protocol.factory_ = this; }
+    /// Called by a Connector or Port when a connection to or from `address` is
+    /// made: returns a new protocol of the type setProtocol() named, with its
+    /// factory() set to this factory. An override may return null to refuse the
+    /// connection (it is then closed). Throws std::logic_error if setProtocol() was
+    /// never called.
+    virtual std::unique_ptr<Protocol> buildProtocol(const Address& address) {
+        (void)address;
+        if (!makeProtocol_) {
+            throw std::logic_error(
+                "Factory::buildProtocol: no protocol type: call setProtocol<P>()");
+        }
+        auto protocol = makeProtocol_();
+        protocol->factory_ = this;
+        return protocol;
+    }
+
+  private:
+    std::function<std::unique_ptr<Protocol>()> makeProtocol_;
 };
 
 /// The factory of client connections (Twisted's `ClientFactory`): besides building
@@ -61,43 +97,5 @@ class ClientFactory : public Factory {
 
 /// The factory of accepted connections (Twisted's `ServerFactory`). Given to listenTCP().
 class ServerFactory : public Factory {};
-
-/// A factory that knows which protocol type it builds, as a Twisted factory's
-/// `protocol` class attribute does: buildProtocol() makes a `P` and sets its factory.
-///
-/// `Base` is ClientFactory or ServerFactory. To stamp each new protocol (a task
-/// number), override buildProtocol() and start it with build(), which returns the
-/// protocol with its own type:
-///
-///     std::unique_ptr<Protocol> buildProtocol(const Address&) override {
-///         auto protocol = build();
-///         protocol->taskNum = nextTask_++;
-///         return protocol;
-///     }
-template <typename P, typename Base>
-class ProtocolFactory : public Base {
-  public:
-    /// Builds a `P` whose factory() is this factory.
-    std::unique_ptr<Protocol> buildProtocol(const Address& address) override {
-        (void)address;
-        return build();
-    }
-
-  protected:
-    /// A new `P`, default-constructed, with factory() set: the base of every buildProtocol().
-    std::unique_ptr<P> build() {
-        auto protocol = std::make_unique<P>();
-        this->adopt(*protocol);
-        return protocol;
-    }
-};
-
-/// A ClientFactory that builds protocols of type `P`.
-template <typename P>
-using ClientFactoryFor = ProtocolFactory<P, ClientFactory>;
-
-/// A ServerFactory that builds protocols of type `P`.
-template <typename P>
-using ServerFactoryFor = ProtocolFactory<P, ServerFactory>;
 
 }  // namespace poetry::protocols

@@ -1,3 +1,5 @@
+/// \file
+/// \brief `fastpoetry`: the concurrent poetry server on listenTCP() and a ServerFactory.
 // fastpoetry: a poetry server on listenTCP() and a ServerFactory.
 //
 // Each client gets the whole poem as fast as it reads: the protocol is a pull
@@ -44,10 +46,12 @@ class PoetryServeProtocol : public poetry::protocols::Protocol, public poetry::p
     std::size_t sent_ = 0;                     // how much of it we have written
 };
 
-class PoetryServerFactory : public poetry::protocols::ServerFactoryFor<PoetryServeProtocol> {
+class PoetryServerFactory : public poetry::protocols::ServerFactory {
   public:
     PoetryServerFactory(std::string poem, bool quiet)
-        : poem(std::make_shared<const std::string>(std::move(poem))), quiet(quiet) {}
+        : poem(std::make_shared<const std::string>(std::move(poem))), quiet(quiet) {
+        setProtocol<PoetryServeProtocol>();
+    }
 
     const std::shared_ptr<const std::string> poem;  // read once at start, never copied
     const bool quiet;

@@ -1,3 +1,5 @@
+/// \file
+/// \brief Raising the open-file limit (see file_limit.hpp).
 #include "part05-protocols/file_limit.hpp"
 
 #include <sys/resource.h>

@@ -1,8 +1,9 @@
-// protocol-get-poetry-simple: client 2.1, client 2.0 without the task numbers.
-//
-// The protocol keeps the poem; the factory collects the finished poems and stops
-// the reactor after the last download; the program prints the poems, each as it
-// arrived, byte for byte, once the reactor has stopped.
+/// \file
+/// \brief protocol-get-poetry-simple: client 2.1, client 2.0 without the task numbers.
+///
+/// The protocol keeps the poem; the factory collects the finished poems and stops
+/// the reactor after the last download; the program prints the poems, each as it
+/// arrived, byte for byte, once the reactor has stopped.
 #include <cstddef>
 #include <functional>
 #include <iostream>
@@ -41,10 +42,12 @@ class PoetryProtocol : public poetry::protocols::Protocol {
 //! [protocol]
 
 //! [factory]
-class PoetryClientFactory : public poetry::protocols::ClientFactoryFor<PoetryProtocol> {
+class PoetryClientFactory : public poetry::protocols::ClientFactory {
   public:
     PoetryClientFactory(std::size_t poetryCount, std::function<void()> allDone)
-        : remaining_(poetryCount), allDone_(std::move(allDone)) {}
+        : remaining_(poetryCount), allDone_(std::move(allDone)) {
+        setProtocol<PoetryProtocol>();  // tell the base class what protocol to build
+    }
 
     void poemFinished(const poetry::Address& peer, std::string poem, const Reason& reason) {
         if (reason.check(ReasonKind::ConnectionDone)) {
@@ -94,7 +97,7 @@ int run(int argc, char** argv) {
         return poetry::kExitSuccess;  // --help was printed
     }
     const poetry::ClientOptions& options = *parsed;
-    poetry::protocols::raiseFileLimit();
+    poetry::protocols::raiseFileLimit();  // beyond the article: for thousands of downloads
 
     //! [main]
     poetry::reactor::Reactor reactor;

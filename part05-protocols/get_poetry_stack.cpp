@@ -1,115 +1,96 @@
-// protocol-get-poetry-stack: client 2.0 with one change, to see who calls
-// dataReceived().
-//
-// The first time bytes arrive, the protocol prints the call stack and the program
-// ends. Read the stack from the top: our dataReceived(), called by the TCP
-// transport's doRead(), called by the part04 reactor when the socket turned
-// readable, called from inside Asio's io_context::run(), inside reactor.run().
-// The read descriptor of Part 4 is still there, doing the work; part05 did not
-// replace it, it built on it.
-#include <cstddef>
+/// \file
+/// \brief protocol-get-poetry-stack: client 2.0 with one change, to see who calls
+/// dataReceived().
+///
+/// As the article's twisted-client-2/get-poetry-stack.py, the change is
+/// dataReceived(): the first time bytes arrive, the protocol prints the call stack
+/// and the program ends. Everything else is client 2.0's own PoetryProtocol and
+/// PoetryClientFactory (included from get_poetry.cpp); the factory is only told to
+/// build this protocol instead.
+///
+/// Read the stack from the top: our dataReceived(), called by the TCP transport's
+/// doRead(), called by the part04 reactor when the socket turned readable, called
+/// from inside Asio's io_context::run(), inside reactor.run(). The read descriptor
+/// of Part 4 is still there, doing the work; part05 did not replace it, it built
+/// on it.
+#include <cstdlib>
 #include <iostream>
 #include <string_view>
 
 #include <boost/stacktrace.hpp>
 
 #include "common/command_line.hpp"
+#include "common/duration.hpp"
 #include "common/report.hpp"
+#include "common/stack_trace.hpp"
 #include "part04-raw-reactor/reactor.hpp"
 #include "part04-raw-reactor/trace.hpp"
 #include "part05-protocols/connect.hpp"
-#include "part05-protocols/factory.hpp"
-#include "part05-protocols/protocol.hpp"
+
+// Client 2.0's two classes, without its main.
+#define PROTOCOL_GET_POETRY_CLASSES_ONLY
+#include "part05-protocols/get_poetry.cpp"
 
 namespace {
 
 using poetry::reactor::Reason;
+using poetry::reactor::ReasonKind;
 
-class StackFactory;
+bool fullStack = false;  // --full: set once by run(), before the reactor starts
 
 //! [dataReceived]
-class StackProtocol : public poetry::protocols::Protocol {
+// Client 2.0's protocol with one change.
+class StackProtocol : public poetry::client::PoetryProtocol {
   public:
-    // Not inlined, so the trace shows this frame under its own name.
-    [[gnu::noinline]] void dataReceived(std::string_view data) override;
+    // Not inlined, so the stack shows this frame under its own name.
+    [[gnu::noinline]] void dataReceived(std::string_view data) override {
+        (void)data;
+        poetry::printStack(std::cout, boost::stacktrace::stacktrace(), fullStack);
+        std::cout << std::flush;
+        std::_Exit(poetry::kExitSuccess);  // the article's os._exit(0): stop right here
+    }
+
+    // Reached only when the connection ended before its first byte (dataReceived()
+    // ends the program): there was nothing to trace, so the download failed.
+    void connectionLost(const Reason& reason) override {
+        PoetryProtocol::connectionLost(Reason(ReasonKind::ConnectionLost, reason.message()));
+    }
 };
 //! [dataReceived]
-
-class StackFactory : public poetry::protocols::ClientFactoryFor<StackProtocol> {
-  public:
-    StackFactory(poetry::reactor::Reactor& reactor, std::size_t count)
-        : reactor_(reactor), remaining_(count) {}
-
-    // Called by the first protocol that got bytes: the demo is over.
-    void traced() {
-        traced_ = true;
-        if (reactor_.running()) {
-            reactor_.stop();
-        }
-    }
-
-    void clientConnectionFailed(poetry::protocols::Connector& connector,
-                                const Reason& reason) override {
-        std::cerr << poetry::failedToConnectLine(connector.getDestination().str(), reason.message())
-                  << std::endl;
-        ended();
-    }
-
-    // A connection that ended before its first byte left nothing to trace: say
-    // so, as every client reports a lost poem.
-    void clientConnectionLost(poetry::protocols::Connector& connector,
-                              const Reason& reason) override {
-        if (!traced_) {
-            std::cerr << poetry::lostPoemLine(connector.getDestination().str(), 0, reason.message())
-                      << std::endl;
-        }
-        ended();
-    }
-
-    bool tracedAny() const { return traced_; }
-
-  private:
-    void ended() {
-        if (--remaining_ == 0 && reactor_.running()) {
-            reactor_.stop();
-        }
-    }
-
-    poetry::reactor::Reactor& reactor_;
-    std::size_t remaining_;
-    bool traced_ = false;
-};
-
-//! [dataReceived_body]
-void StackProtocol::dataReceived(std::string_view data) {
-    (void)data;
-    if (factoryAs<StackFactory>().tracedAny()) {
-        return;  // another connection's bytes, in the same turn as the first: one trace is enough
-    }
-    std::cout << boost::stacktrace::stacktrace() << std::flush;
-    factoryAs<StackFactory>().traced();
-}
-//! [dataReceived_body]
 
 int run(int argc, char** argv) {
-    auto parsed = poetry::parseClientCommandLine(
-        "protocol-get-poetry-stack",
-        "Prints the call stack the first time dataReceived() is called, "
-        "then exits (Part 5).",
-        argc, argv, {.trace = true});
-    if (!parsed) {
+    poetry::CommandLine cl("protocol-get-poetry-stack", "[options] ADDRESS...",
+                           "Client 2.0 that prints the call stack the first time "
+                           "dataReceived() is called, then exits (Part 5).");
+    cl.options()("full",
+                 "print the whole stack as Boost.Stacktrace gives it: every "
+                 "frame, whole signatures, paths as recorded");
+    cl.positional("ADDRESS", "a poetry server as [HOST:]PORT or [IPV6]:PORT", -1);
+    poetry::addTraceOption(cl);
+    auto values = cl.parse(argc, argv, std::cout);
+    if (!values) {
         return poetry::kExitSuccess;  // --help was printed
     }
-    const poetry::ClientOptions& options = *parsed;
+    auto options = poetry::clientOptions(*values);
+    fullStack = values->count("full") != 0;
 
+    //! [main]
     poetry::reactor::Reactor reactor;
     poetry::reactor::traceIf(options.trace, reactor);  // --trace
-    StackFactory factory(reactor, options.addresses.size());
+    poetry::ClientReport report(false);
+    poetry::client::PoetryClientFactory factory(options.addresses.size(), report,
+                                                [&reactor] { reactor.stop(); });
+    factory.setProtocol<StackProtocol>();  // build our protocol instead of client 2.0's
+    auto start = poetry::Stopwatch::now();
     for (const auto& address : options.addresses) {
         poetry::protocols::connectTCP(reactor, address.host, address.port, factory);
     }
     reactor.run();
-    return factory.tracedAny() ? poetry::kExitSuccess : poetry::kExitFailure;
+    //! [main]
+    // Only when no server sent a single byte: there was no dataReceived() to show,
+    // and every download was reported as failed.
+    report.finish(poetry::Stopwatch::now() - start);
+    return report.failed() == 0 ? poetry::kExitSuccess : poetry::kExitFailure;
 }
 
 }  // namespace

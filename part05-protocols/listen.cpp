@@ -1,3 +1,5 @@
+/// \file
+/// \brief listenTCP(): a listening socket whose doRead() accepts.
 // listenTCP(): a listening socket is a read descriptor whose doRead() accepts.
 #include "part05-protocols/listen.hpp"
 
@@ -33,7 +35,8 @@ bool outOfDescriptors(error_code error) {
 
 }  // namespace
 
-Port::Port(reactor::Reactor& reactor, ServerFactory& factory, tcp::acceptor acceptor)
+Port::Port(reactor::Reactor& reactor, ServerFactory& factory,
+           boost::asio::ip::tcp::acceptor acceptor)
     : reactor_(reactor),
       factory_(factory),
       acceptor_(std::move(acceptor)),

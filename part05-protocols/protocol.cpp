@@ -1,4 +1,5 @@
-// Protocol::makeConnection: the moment a protocol meets its transport.
+/// \file
+/// \brief Protocol::makeConnection: the moment a protocol meets its transport.
 #include "part05-protocols/protocol.hpp"
 
 namespace poetry::protocols {

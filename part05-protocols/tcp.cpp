@@ -1,3 +1,5 @@
+/// \file
+/// \brief TcpTransport: a part04 read and write descriptor that feeds a protocol.
 // The TCP transport: where part05's Transport meets part04's descriptors.
 //
 // Everything here is Asio's synchronous socket calls on a non-blocking socket,
@@ -26,12 +28,12 @@ std::span<char> sharedReadBuffer() {
     return buffer;
 }
 
-Address addressOf(const asio::ip::tcp::endpoint& endpoint) {
+Address addressOf(const boost::asio::ip::tcp::endpoint& endpoint) {
     return Address{endpoint.address().to_string(), endpoint.port()};
 }
 
 TcpTransport::TcpTransport(reactor::Reactor& reactor, TcpSocket socket,
-                           const asio::ip::tcp::endpoint& peer)
+                           const boost::asio::ip::tcp::endpoint& peer)
     : reactor_(reactor), socket_(std::move(socket)) {
     if (socket_.is_open()) {
         error_code ignored;  // a socket that cannot be made non-blocking fails its first read

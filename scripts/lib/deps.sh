@@ -6,7 +6,8 @@ POETRY_PACKAGES=(
     g++ cmake ninja-build
     libboost1.81-dev libboost-program-options1.81-dev libboost-stacktrace1.81-dev
     libgtest-dev googletest
-    doxygen graphviz gnuplot-nox  # docs/: Doxygen, its diagrams, the timelines
+    doxygen graphviz gnuplot-nox           # docs/: Doxygen, its diagrams, the timelines
+    python3                                # the docs tests (HTML check, README runs)
     libbenchmark-dev python3-twisted time  # bench/: micro-benchmarks, Twisted, GNU time
     clang-14 libclang-rt-14-dev            # fuzz/: libFuzzer
 )

@@ -214,9 +214,47 @@ const std::vector<std::string> kFactoryFrames = {
     "Reactor::run(",
 };
 
+// The default stacks are compact: one frame a line, the function without its
+// templates or parameters, then its file:line relative to the project, in one
+// aligned column; nothing below main. (The tests below read --full stacks.)
+TEST(Ex2ConnectionLostStack, CompactStacksByDefault) {
+    Server server("slowpoetry", {kQuiet, "--delay", "0", poemPath("science.txt")});
+    auto result = run("ex2-connection-lost-stack", {server.address()});
+    EXPECT_EQ(result.exitCode, 0) << result.err;
+    auto frames = stackUnder(result.out, "Task 1: connectionLost(ConnectionDone");
+    expectFramesInOrder(frames, {"TracingProtocol::connectionLost  ",
+                                 "TcpTransport::connectionLost  ", "Reactor::run  ", "main  "});
+    ASSERT_FALSE(frames.empty());
+    const std::regex compact(R"((\S+(?: \S+)?) +(\S+\.(?:cpp|hpp|ipp)):\d+)");
+    std::size_t column = std::string::npos;
+    for (const auto& frame : frames) {
+        std::smatch m;
+        if (!std::regex_match(frame, m, compact)) {
+            continue;  // a frame without debug information has no file:line
+        }
+        EXPECT_FALSE(std::regex_search(m[1].str(), std::regex(R"(\([^)])"))) << frame;
+        EXPECT_EQ(m[1].str().find('<'), std::string::npos) << frame;  // no templates
+        if (column == std::string::npos) {
+            column = static_cast<std::size_t>(m.position(2));
+        }
+        EXPECT_EQ(static_cast<std::size_t>(m.position(2)), column) << "not aligned: " << frame;
+    }
+    EXPECT_NE(frames.front().find("  part05-exercises/ex2_connection_lost_stack.cpp:"),
+              std::string::npos)
+        << frames.front();
+    EXPECT_EQ(frames.back().rfind("main ", 0), 0u) << "nothing below main: " << frames.back();
+}
+
+// No -q: a stack program shows its stacks, and -q would hide nothing of them.
+TEST(Ex2ConnectionLostStack, HasNoQuietOption) {
+    auto result = run("ex2-connection-lost-stack", {"-q", "127.0.0.1:1"});
+    EXPECT_EQ(result.exitCode, 2);
+    EXPECT_NE(result.err.find("-q"), std::string::npos) << result.err;
+}
+
 TEST(Ex2ConnectionLostStack, ACleanCloseShowsTheReactorCallingTransportThenProtocol) {
     Server server("slowpoetry", {kQuiet, "--delay", "0", poemPath("science.txt")});
-    auto result = run("ex2-connection-lost-stack", {"-q", server.address()});
+    auto result = run("ex2-connection-lost-stack", {"--full", server.address()});
     EXPECT_EQ(result.exitCode, 0) << result.err;
     expectFramesInOrder(stackUnder(result.out, "Task 1: connectionLost(ConnectionDone"),
                         kProtocolFrames);
@@ -231,7 +269,7 @@ TEST(Ex2ConnectionLostStack, ACleanCloseShowsTheReactorCallingTransportThenProto
 
 TEST(Ex2ConnectionLostStack, AResetTakesTheSamePathWithConnectionLost) {
     Server server("slowpoetry", {kQuiet, "--fault", "reset", poemPath("ecstasy.txt")});
-    auto result = run("ex2-connection-lost-stack", {"-q", server.address()});
+    auto result = run("ex2-connection-lost-stack", {"--full", server.address()});
     EXPECT_EQ(result.exitCode, 1);
     expectFramesInOrder(stackUnder(result.out, "Task 1: connectionLost(ConnectionLost"),
                         kProtocolFrames);
@@ -244,7 +282,7 @@ TEST(Ex2ConnectionLostStack, AResetTakesTheSamePathWithConnectionLost) {
 
 TEST(Ex2ConnectionLostStack, ARefusedConnectionReachesOnlyTheFactory) {
     std::string refused = "127.0.0.1:" + std::to_string(refusedPort());
-    auto result = run("ex2-connection-lost-stack", {refused});
+    auto result = run("ex2-connection-lost-stack", {"--full", refused});
     EXPECT_EQ(result.exitCode, 1);
     auto frames =
         stackUnder(result.out, "clientConnectionFailed(" + refused + ", ConnectionRefusedError");

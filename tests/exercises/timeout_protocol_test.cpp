@@ -8,8 +8,11 @@
 
 #include "part04-raw-reactor/clock.hpp"
 #include "part04-raw-reactor/reason.hpp"
-#include "part05-exercises/timeout_client.hpp"
 #include "part05-protocols/testing.hpp"
+
+// Exercise 1's protocol and factory, from its program file.
+#define EX1_TIMEOUT_CLASSES_ONLY
+#include "part05-exercises/ex1_timeout.cpp"
 
 namespace poetry::exercises {
 namespace {
@@ -31,7 +34,8 @@ class TimeoutProtocolTest : public ::testing::Test {
     std::ostringstream out_;
     std::ostringstream err_;
     int allDone_ = 0;
-    TimeoutPoetryFactory factory_{clock_, Seconds(5), 1, false, [this] { ++allDone_; }, out_, err_};
+    ClientReport report_{false, out_, err_};
+    TimeoutPoetryFactory factory_{clock_, Seconds(5), 1, report_, [this] { ++allDone_; }};
     protocols::StringTransport transport_;
     std::unique_ptr<protocols::Protocol> protocol_;
 };
@@ -53,8 +57,8 @@ TEST_F(TimeoutProtocolTest, APoemInTimeCancelsTheDeadline) {
     EXPECT_FALSE(protocol.timedOut());
     clock_.advance(Seconds(10));
     EXPECT_FALSE(transport_.disconnecting());
-    EXPECT_EQ(factory_.poems().size(), 1u);
-    EXPECT_EQ(factory_.failed(), 0u);
+    EXPECT_EQ(factory_.poems.size(), 1u);
+    EXPECT_EQ(report_.failed(), 0u);
     EXPECT_EQ(allDone_, 1);
     EXPECT_EQ(err_.str(), "");
 }
@@ -71,8 +75,8 @@ TEST_F(TimeoutProtocolTest, TheDeadlineClosesTheConnectionAndTheCloseIsNoPoem) {
     EXPECT_TRUE(clock_.getDelayedCalls().empty());
     // The clean close that loseConnection() causes is reported as a timeout.
     protocol.connectionLost(Reason::connectionDone());
-    EXPECT_TRUE(factory_.poems().empty());
-    EXPECT_EQ(factory_.failed(), 1u);
+    EXPECT_TRUE(factory_.poems.empty());
+    EXPECT_EQ(report_.failed(), 1u);
     EXPECT_EQ(allDone_, 1);
     EXPECT_EQ(err_.str(), "Lost poem from 192.0.2.2:10000 after 7 bytes (Timed out after 5 s)\n");
 }
@@ -83,7 +87,7 @@ TEST_F(TimeoutProtocolTest, ABrokenConnectionCancelsTheDeadlineAndKeepsItsReason
     clock_.advance(Seconds(1));
     protocol.connectionLost(Reason(ReasonKind::ConnectionLost, "Connection reset by peer"));
     EXPECT_TRUE(clock_.getDelayedCalls().empty());
-    EXPECT_EQ(factory_.failed(), 1u);
+    EXPECT_EQ(report_.failed(), 1u);
     EXPECT_EQ(err_.str(),
               "Lost poem from 192.0.2.2:10000 after 7 bytes (Connection reset by peer)\n");
 }

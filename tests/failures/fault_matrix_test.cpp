@@ -256,7 +256,7 @@ const Row kMatrix[] = {
     {C::ex2,      P::halfClose,     0, E::none,   "",           B::sent},
     {C::ex2,      P::byteAtATime,   0, E::none,   "",           B::sent},
     {C::ex2,      P::stall,         kStillWaiting, E::none, "", B::none,  "no timeout: waits as long as the server does"},
-    {C::ex2,      P::endless,       1, E::lost,   kOutOfMemory, B::some,  kGrows, {"-q"}},
+    {C::ex2,      P::endless,       1, E::lost,   kOutOfMemory, B::some,  kGrows},
 
     {C::ex3,      P::refuse,        1, E::failed, kRefused,     B::none},
     {C::ex3,      P::empty,         0, E::none,   "",           B::sent,  "an empty poem is a poem: nothing tells them apart"},

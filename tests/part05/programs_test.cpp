@@ -255,7 +255,8 @@ TEST(Client21, PrintsEveryPoemByteExact) {
 }
 
 // The stack demo: dataReceived <- the TCP transport's doRead <- the part04
-// reactor's dispatch <- Asio's run, each with a name and a file:line.
+// reactor's dispatch <- Asio's run, one compact line each: the function without
+// templates or parameters, then its file:line, relative to the project and aligned.
 TEST(StackDemo, DataReceivedIsCalledByDoReadFromTheReactorInsideAsioRun) {
     Server server("slowpoetry", slowArgs("science.txt", "10"));
     auto result = run("protocol-get-poetry-stack", {server.address()});
@@ -269,7 +270,7 @@ TEST(StackDemo, DataReceivedIsCalledByDoReadFromTheReactorInsideAsioRun) {
         }
         return lines.size();
     };
-    std::size_t dataReceived = find("dataReceived", 0);
+    std::size_t dataReceived = find("StackProtocol::dataReceived", 0);
     std::size_t doRead = find("poetry::protocols::TcpTransport::doRead", dataReceived);
     std::size_t reactor = find("poetry::reactor::Reactor", doRead);
     std::size_t asioRun = find("boost::asio::io_context::run", reactor);
@@ -277,13 +278,44 @@ TEST(StackDemo, DataReceivedIsCalledByDoReadFromTheReactorInsideAsioRun) {
     ASSERT_LT(doRead, lines.size()) << result.out;
     ASSERT_LT(reactor, lines.size()) << result.out;
     ASSERT_LT(asioRun, lines.size()) << result.out;
+    EXPECT_EQ(dataReceived, 0u) << "the stack starts in our dataReceived\n" << result.out;
     EXPECT_EQ(doRead, dataReceived + 1) << "doRead calls dataReceived directly\n" << result.out;
-    const std::regex fileLine(R"(.* at .+\.(cpp|hpp):\d+$)");
-    for (std::size_t i : {dataReceived, doRead, reactor}) {
-        EXPECT_TRUE(std::regex_match(lines[i], fileLine)) << "no file:line in: " << lines[i];
+    const std::regex compact(R"( ?\d+# (\S+(?: \S+)?) +(\S+\.(?:cpp|hpp|ipp)):\d+)");
+    std::smatch first;
+    ASSERT_TRUE(std::regex_match(lines[dataReceived], first, compact)) << lines[dataReceived];
+    for (std::size_t i : {dataReceived, doRead, reactor, asioRun}) {
+        std::smatch m;
+        ASSERT_TRUE(std::regex_match(lines[i], m, compact)) << "not a compact frame: " << lines[i];
+        EXPECT_EQ(m.position(2), first.position(2)) << "file:line not aligned: " << lines[i];
+        EXPECT_FALSE(std::regex_search(m[1].str(), std::regex(R"(\([^)])"))) << lines[i];
     }
-    EXPECT_NE(lines[dataReceived].find("get_poetry_stack.cpp"), std::string::npos);
-    EXPECT_NE(lines[doRead].find("tcp.cpp"), std::string::npos);
+    EXPECT_EQ(first[2], "part05-protocols/get_poetry_stack.cpp");
+    EXPECT_NE(lines[doRead].find("  part05-protocols/tcp.cpp:"), std::string::npos);
+    EXPECT_EQ(lines.back().find("main "), 4u) << "nothing below main: " << lines.back();
+}
+
+// --full prints Boost.Stacktrace's own frames: whole signatures, "at" file:line,
+// and the frames below main too.
+TEST(StackDemo, FullPrintsBoostStacktracesWholeFrames) {
+    Server server("slowpoetry", slowArgs("science.txt", "10"));
+    auto result = run("protocol-get-poetry-stack", {"--full", server.address()});
+    EXPECT_EQ(result.exitCode, 0) << result.err;
+    EXPECT_NE(result.out.find("TcpTransport::doRead() at "), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("dataReceived(std::basic_string_view<char"), std::string::npos)
+        << result.out;
+    auto lines = splitLines(result.out);
+    bool belowMain = false;
+    for (std::size_t i = 0; i + 1 < lines.size(); ++i) {
+        belowMain = belowMain || lines[i].find("# main at ") != std::string::npos;
+    }
+    EXPECT_TRUE(belowMain) << "the C library's frames under main are shown too\n" << result.out;
+}
+
+// The stack demo is client 2.0 with one change: no -q, the stack is the point.
+TEST(StackDemo, HasNoQuietOption) {
+    auto result = run("protocol-get-poetry-stack", {"-q", "127.0.0.1:1"});
+    EXPECT_EQ(result.exitCode, 2);
+    EXPECT_NE(result.err.find("-q"), std::string::npos) << result.err;
 }
 
 TEST(Fastpoetry, ServesOneThousandClientsAtOnceByteExact) {

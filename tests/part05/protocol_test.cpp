@@ -9,19 +9,23 @@
 
 #include "part04-raw-reactor/clock.hpp"
 #include "part05-protocols/factory.hpp"
-#include "part05-protocols/poetry_client.hpp"
 #include "part05-protocols/protocol.hpp"
 #include "part05-protocols/testing.hpp"
 #include "support/process.hpp"
 
+// Client 2.0's PoetryProtocol and PoetryClientFactory, from its program file.
+#define PROTOCOL_GET_POETRY_CLASSES_ONLY
+#include "part05-protocols/get_poetry.cpp"
+
 namespace {
 
 using poetry::Address;
+using poetry::ClientReport;
 using poetry::client::PoetryClientFactory;
 using poetry::client::PoetryProtocol;
-using poetry::protocols::ClientFactoryFor;
+using poetry::protocols::ClientFactory;
 using poetry::protocols::Protocol;
-using poetry::protocols::ServerFactoryFor;
+using poetry::protocols::ServerFactory;
 using poetry::protocols::StringTransport;
 using poetry::reactor::Clock;
 using poetry::reactor::Reason;
@@ -46,29 +50,55 @@ class RecordingProtocol : public Protocol {
 };
 
 TEST(Factory, BuildsTheProtocolTypeItWasGivenAndSetsItsFactory) {
-    ClientFactoryFor<RecordingProtocol> factory;
+    ClientFactory factory;
+    factory.setProtocol<RecordingProtocol>();
     std::unique_ptr<Protocol> protocol = factory.buildProtocol({"127.0.0.1", 10000});
     ASSERT_NE(protocol, nullptr);
     EXPECT_NE(dynamic_cast<RecordingProtocol*>(protocol.get()), nullptr);
     EXPECT_EQ(protocol->factory(), &factory);
-    EXPECT_EQ(&protocol->factoryAs<ClientFactoryFor<RecordingProtocol>>(), &factory);
+    EXPECT_EQ(&protocol->factoryAs<ClientFactory>(), &factory);
 
-    ServerFactoryFor<RecordingProtocol> serverFactory;
+    ServerFactory serverFactory;
+    serverFactory.setProtocol<RecordingProtocol>();
     auto served = serverFactory.buildProtocol({"127.0.0.1", 10000});
     EXPECT_EQ(served->factory(), &serverFactory);
 }
 
-TEST(Factory, FactoryAsTheWrongTypeThrows) {
-    ClientFactoryFor<RecordingProtocol> factory;
-    auto protocol = factory.buildProtocol({"127.0.0.1", 1});
-    EXPECT_THROW(protocol->factoryAs<PoetryClientFactory>(), std::logic_error);
+// Twisted's factory without a `protocol` cannot build: here that is a programming
+// error, said at once.
+TEST(Factory, WithoutAProtocolTypeBuildProtocolThrows) {
+    ServerFactory factory;
+    EXPECT_THROW(factory.buildProtocol({"127.0.0.1", 1}), std::logic_error);
+}
+
+// The last setProtocol() wins, as assigning Twisted's `protocol` attribute does:
+// the stack demo has client 2.0's factory build its own PoetryProtocol, and the
+// factory's buildProtocol() still stamps the task numbers.
+class OtherPoetryProtocol : public PoetryProtocol {};
+
+TEST(Factory, SetProtocolAgainChangesWhatIsBuilt) {
+    std::ostringstream out;
+    std::ostringstream err;
+    ClientReport report(true, out, err);
+    PoetryClientFactory factory(2, report, [] {});
+    auto before = factory.buildProtocol({"127.0.0.1", 1});
+    factory.setProtocol<OtherPoetryProtocol>();
+    auto after = factory.buildProtocol({"127.0.0.1", 2});
+    EXPECT_EQ(dynamic_cast<OtherPoetryProtocol*>(before.get()), nullptr);
+    ASSERT_NE(dynamic_cast<OtherPoetryProtocol*>(after.get()), nullptr);
+    EXPECT_EQ(static_cast<PoetryProtocol&>(*after).taskNum, 2);
+    EXPECT_EQ(after->factory(), &factory);
+}
+
+TEST(Factory, AProtocolNoFactoryBuiltHasNoFactory) {
     RecordingProtocol orphan;
     EXPECT_EQ(orphan.factory(), nullptr);
     EXPECT_THROW(orphan.factoryAs<PoetryClientFactory>(), std::logic_error);
 }
 
 TEST(Protocol, TransportIsNullUntilMakeConnection) {
-    ClientFactoryFor<RecordingProtocol> factory;
+    ClientFactory factory;
+    factory.setProtocol<RecordingProtocol>();
     auto built = factory.buildProtocol({"127.0.0.1", 1});
     auto& protocol = dynamic_cast<RecordingProtocol&>(*built);
     EXPECT_EQ(protocol.transport(), nullptr);
@@ -109,9 +139,9 @@ TEST(PoetryProtocol, SamePoemOutForEveryChunkSize) {
     for (std::size_t chunk = 1; chunk <= poem.size(); ++chunk) {
         std::ostringstream out;
         std::ostringstream err;
+        ClientReport report(false, out, err);
         int done = 0;
-        PoetryClientFactory factory(
-            1, false, [&] { ++done; }, out, err);
+        PoetryClientFactory factory(1, report, [&] { ++done; });
         auto protocol = factory.buildProtocol({"192.0.2.2", 10000});
         StringTransport transport({"192.0.2.2", 10000});
         protocol->makeConnection(transport);
@@ -122,9 +152,9 @@ TEST(PoetryProtocol, SamePoemOutForEveryChunkSize) {
         protocol->connectionLost(Reason::connectionDone());
 
         ASSERT_EQ(done, 1) << "chunk size " << chunk;
-        ASSERT_EQ(factory.poems().size(), 1u) << "chunk size " << chunk;
-        ASSERT_EQ(factory.poems().at(1), poem) << "chunk size " << chunk;
-        ASSERT_EQ(factory.failed(), 0u);
+        ASSERT_EQ(factory.poems.size(), 1u) << "chunk size " << chunk;
+        ASSERT_EQ(factory.poems.at(1), poem) << "chunk size " << chunk;
+        ASSERT_EQ(report.failed(), 0u);
         ASSERT_EQ(err.str(), "");
         auto lines = poetry::test::splitLines(out.str());
         ASSERT_EQ(lines.size(), chunks) << "chunk size " << chunk;
@@ -137,8 +167,8 @@ TEST(PoetryProtocol, SamePoemOutForEveryChunkSize) {
 TEST(PoetryProtocol, TaskNumbersFollowTheOrderOfConnections) {
     std::ostringstream out;
     std::ostringstream err;
-    PoetryClientFactory factory(
-        3, true, [] {}, out, err);
+    ClientReport report(true, out, err);
+    PoetryClientFactory factory(3, report, [] {});
     auto first = factory.buildProtocol({"192.0.2.9", 1});
     auto second = factory.buildProtocol({"192.0.2.8", 2});
     auto third = factory.buildProtocol({"192.0.2.7", 3});
@@ -150,20 +180,20 @@ TEST(PoetryProtocol, TaskNumbersFollowTheOrderOfConnections) {
 TEST(PoetryProtocol, ALostConnectionIsALostPoemWithItsReason) {
     std::ostringstream out;
     std::ostringstream err;
+    ClientReport report(false, out, err);
     int done = 0;
-    PoetryClientFactory factory(
-        1, false, [&] { ++done; }, out, err);
+    PoetryClientFactory factory(1, report, [&] { ++done; });
     auto protocol = factory.buildProtocol({"192.0.2.2", 10000});
     StringTransport transport({"192.0.2.2", 10000});
     protocol->makeConnection(transport);
     protocol->dataReceived("half a po");
     protocol->connectionLost(Reason(ReasonKind::ConnectionLost, "Connection reset by peer"));
     EXPECT_EQ(done, 1);
-    EXPECT_TRUE(factory.poems().empty());
-    EXPECT_EQ(factory.failed(), 1u);
+    EXPECT_TRUE(factory.poems.empty());
+    EXPECT_EQ(report.failed(), 1u);
     EXPECT_EQ(err.str(),
               "Lost poem from 192.0.2.2:10000 after 9 bytes (Connection reset by peer)\n");
-    factory.report(std::chrono::seconds(1));
+    report.finish(std::chrono::seconds(1));
     auto lines = poetry::test::splitLines(out.str());
     ASSERT_EQ(lines.size(), 3u);
     EXPECT_EQ(lines[1], "Task 1: 9 bytes of poetry");
@@ -173,14 +203,14 @@ TEST(PoetryProtocol, ALostConnectionIsALostPoemWithItsReason) {
 TEST(PoetryProtocol, QuietPrintsOnlyTheSummary) {
     std::ostringstream out;
     std::ostringstream err;
-    PoetryClientFactory factory(
-        1, true, [] {}, out, err);
+    ClientReport report(true, out, err);
+    PoetryClientFactory factory(1, report, [] {});
     auto protocol = factory.buildProtocol({"192.0.2.2", 10000});
     StringTransport transport;
     protocol->makeConnection(transport);
     protocol->dataReceived("a poem\n");
     protocol->connectionLost(Reason::connectionDone());
-    factory.report(std::chrono::milliseconds(1500));
+    report.finish(std::chrono::milliseconds(1500));
     EXPECT_EQ(out.str(), "Got 1 poems in 0:00:01.500000\n");
 }
 

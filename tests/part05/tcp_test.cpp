@@ -29,10 +29,10 @@
 namespace {
 
 using poetry::Address;
-using poetry::protocols::ClientFactoryFor;
+using poetry::protocols::ClientFactory;
 using poetry::protocols::Connector;
 using poetry::protocols::Protocol;
-using poetry::protocols::ServerFactoryFor;
+using poetry::protocols::ServerFactory;
 using poetry::reactor::errnoCode;
 using poetry::reactor::kindName;
 using poetry::reactor::Reactor;
@@ -60,14 +60,16 @@ enum class Ending { Lose, Abort, Nothing };
 
 class ServeProtocol;
 
-class ServeFactory : public ServerFactoryFor<ServeProtocol> {
+class ServeFactory : public ServerFactory {
   public:
+    ServeFactory();  // builds ServeProtocols: defined below, once that class is whole
+
     std::unique_ptr<Protocol> buildProtocol(const Address& address) override {
         ++builds;
         if (refuse) {
             return nullptr;
         }
-        return ServerFactoryFor<ServeProtocol>::buildProtocol(address);
+        return ServerFactory::buildProtocol(address);
     }
 
     std::string payload = "hello";
@@ -98,13 +100,17 @@ class ServeProtocol : public Protocol {
     }
 };
 
+ServeFactory::ServeFactory() {
+    setProtocol<ServeProtocol>();
+}
+
 // ---- the client side: records every callback, in order ----
 
 class RecordingProtocol;
 
-class RecordingFactory : public ClientFactoryFor<RecordingProtocol> {
+class RecordingFactory : public ClientFactory {
   public:
-    explicit RecordingFactory(Reactor& reactor) : reactor(reactor) {}
+    explicit RecordingFactory(Reactor& reactor);  // builds RecordingProtocols: see below
 
     std::unique_ptr<Protocol> buildProtocol(const Address& address) override {
         events.push_back("buildProtocol");
@@ -115,7 +121,7 @@ class RecordingFactory : public ClientFactoryFor<RecordingProtocol> {
         if (refuse) {
             return nullptr;
         }
-        return ClientFactoryFor<RecordingProtocol>::buildProtocol(address);
+        return ClientFactory::buildProtocol(address);
     }
     void startedConnecting(Connector&) override { events.push_back("startedConnecting"); }
     void clientConnectionFailed(Connector& connector, const Reason& reason) override {
@@ -187,6 +193,10 @@ class RecordingProtocol : public Protocol {
                                                        kindName(reason.kind()));
     }
 };
+
+RecordingFactory::RecordingFactory(Reactor& reactor) : reactor(reactor) {
+    setProtocol<RecordingProtocol>();
+}
 
 TEST(ListenTCP, PortZeroReportsTheRealPort) {
     Reactor reactor;
@@ -622,9 +632,9 @@ TEST(Factory, AServerBuildProtocolThatReturnsNullClosesTheConnection) {
 
 // A factory may try again from clientConnectionFailed(): the same connector
 // starts a fresh attempt, and its callbacks come once per attempt.
-class RetryingFactory : public ClientFactoryFor<Protocol> {
+class RetryingFactory : public ClientFactory {
   public:
-    explicit RetryingFactory(Reactor& reactor) : reactor(reactor) {}
+    explicit RetryingFactory(Reactor& reactor) : reactor(reactor) { setProtocol<Protocol>(); }
     void startedConnecting(Connector&) override { ++attempts; }
     void clientConnectionFailed(Connector& connector, const Reason&) override {
         if (attempts < 3) {
@@ -658,9 +668,9 @@ TEST(Connector, ConnectAgainAfterAFailureRetries) {
 // not in a buffer of its own.
 class WhereProtocol;
 
-class WhereFactory : public ClientFactoryFor<WhereProtocol> {
+class WhereFactory : public ClientFactory {
   public:
-    explicit WhereFactory(Reactor& reactor) : reactor(reactor) {}
+    explicit WhereFactory(Reactor& reactor);  // builds WhereProtocols: see below
     void clientConnectionLost(Connector&, const Reason&) override {
         if (++ended == 2) {
             reactor.stop();
@@ -677,6 +687,10 @@ class WhereProtocol : public Protocol {
         factoryAs<WhereFactory>().seen.push_back(data.data());
     }
 };
+
+WhereFactory::WhereFactory(Reactor& reactor) : reactor(reactor) {
+    setProtocol<WhereProtocol>();
+}
 
 TEST(Transport, ReadBufferIsSharedByEveryConnection) {
     auto shared = poetry::protocols::sharedReadBuffer();
