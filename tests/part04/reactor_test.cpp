@@ -722,10 +722,14 @@ TEST(Reactor, ResetBringsACallForward) {
 TEST(Reactor, DelayPushesACallBack) {
     Reactor reactor;
     std::string order;
-    auto a = reactor.callLater(10ms, [&] { order += 'a'; });
+    auto a = reactor.callLater(10ms, [&] {
+        order += 'a';
+        reactor.stop();
+    });
     reactor.callLater(20ms, [&] { order += 'b'; });
-    a->delay(20ms);  // now due 30 ms from the start, after b
-    reactor.callLater(60ms, [&] { reactor.stop(); });
+    // Now due 210 ms from the start: after b, even if scheduling b took a while on a
+    // loaded machine.
+    a->delay(200ms);
     runWithTimeout(reactor);
     EXPECT_EQ(order, "ba");
 }
