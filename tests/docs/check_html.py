@@ -9,6 +9,8 @@ Fails, with one line per problem, when any page of HTML_DIR (Doxygen's output)
     only schemes allowed are http, https and mailto (and the search box's
     `javascript:void(0)`);
   - shows an SVG wider than 960 px (a figure cut off on a 1280 px screen);
+  - shows captured output with a line longer than 130 characters (it would
+    scroll out of its box beside the tree view on a 1280 px screen);
   - is empty: no text in its contents, or an index whose list has no entries;
   - cannot be reached from index.html by following links (the pages' own
     links, the links inside their SVG figures, and the top menu).
@@ -23,6 +25,9 @@ from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
 
 MAX_SVG_WIDTH_PX = 960
+# Captured output (a `pre.fragment`, in docs/poetry.css's font) that fits beside
+# the tree view at 1280 px: 124 characters were measured to take about 940 px.
+MAX_OUTPUT_LINE = 130
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
 # The search box's close button, which Doxygen writes on every page.
 ALLOWED_SCRIPT_LINKS = {"javascript:void(0)"}
@@ -53,6 +58,9 @@ class Page(HTMLParser):
         self.index_lists = 0
         self.index_rows = 0
         self.media = 0  # images and figures inside the contents
+        self.output_lines = []  # the lines of captured output (pre.fragment)
+        self._pre_at = None
+        self._pre_text = []
         self._depth = 0  # element depth, for knowing when the contents end
         self._contents_at = None
         self._index_at = None
@@ -80,6 +88,9 @@ class Page(HTMLParser):
                 self.index_rows += 1
             if tag in {"img", "iframe", "object", "svg"}:
                 self.media += 1
+            if tag == "pre" and "fragment" in classes and self._pre_at is None:
+                self._pre_at = self._depth
+                self._pre_text = []
 
     def handle_startendtag(self, tag, attrs):
         self.handle_starttag(tag, attrs)
@@ -91,6 +102,9 @@ class Page(HTMLParser):
             return
         if self._index_at is not None and self._depth == self._index_at:
             self._index_at = None
+        if self._pre_at is not None and self._depth == self._pre_at:
+            self._pre_at = None
+            self.output_lines += "".join(self._pre_text).split("\n")
         if self._contents_at is not None and self._depth == self._contents_at:
             self._contents_at = None
         self._depth -= 1
@@ -98,6 +112,8 @@ class Page(HTMLParser):
     def handle_data(self, data):
         if self._contents_at is not None:
             self.contents_text.append(data)
+        if self._pre_at is not None:
+            self._pre_text.append(data)
 
 
 def svg_links_and_width(path):
@@ -237,6 +253,13 @@ class Checker:
                     self.check_target(path, target)
             if not page.has_contents:
                 continue  # frames and redirects, not pages to read
+            for line in page.output_lines:
+                if len(line) > MAX_OUTPUT_LINE:
+                    self.problem(
+                        path,
+                        f"shows a line of output {len(line)} characters long (more than "
+                        f"{MAX_OUTPUT_LINE}): '{line[:40]}...'",
+                    )
             text = " ".join("".join(page.contents_text).split())
             if not text and page.media == 0:
                 self.problem(path, "is empty: its contents have no text")

@@ -3,8 +3,9 @@
 
 Builds two tiny sites in a temporary directory: a whole one, which must pass,
 and one with each fault the checker looks for (a missing page, a missing anchor,
-a `file:line` link, a 2000 px figure, an empty page, an empty index, a page no
-link leads to), each of which must be reported.
+a `file:line` link, a 2000 px figure, a line of output too long for the screen,
+an empty page, an empty index, a page no link leads to), each of which must be
+reported.
 """
 
 import os
@@ -47,7 +48,10 @@ def selftest(parent):
                 '<p>Start.</p><a href="next.html#part">next</a>'
                 '<img src="small.svg"/><a href="https://example.org/">out</a>'
             ),
-            "next.html": PAGE.format('<h1 id="part">Part</h1><p>Text.</p>'),
+            "next.html": PAGE.format(
+                '<h1 id="part">Part</h1><p>Text.</p>'
+                '<pre class="fragment">' + "x" * 130 + "\nshort</pre>"
+            ),
             "small.svg": SVG.format(700),
         }
     )
@@ -66,7 +70,9 @@ def selftest(parent):
                 '<iframe src="wide.svg"></iframe>'
                 '<a href="empty.html">empty</a><a href="list.html">list</a>'
             ),
-            "next.html": PAGE.format("<p>Text.</p>"),
+            "next.html": PAGE.format(
+                '<p>Text.</p><pre class="fragment">short\n' + "y" * 131 + "</pre>"
+            ),
             "wide.svg": SVG.format(1500),
             "empty.html": PAGE.format("  "),
             "list.html": PAGE.format('<p>All pages:</p><div class="directory"><table></table></div>'),
@@ -81,6 +87,7 @@ def selftest(parent):
         "whose anchor 'nowhere' does not exist",
         "links to 'file:line', which is not a URL",
         "shows wide.svg, 2000 px wide",
+        "next.html: shows a line of output 131 characters long",
         "empty.html: is empty",
         "list.html: is empty: its list has no entries",
         "orphan.html: cannot be reached from index.html",
