@@ -14,12 +14,15 @@ output the run printed:
 
   - each line shown must be printed by the run (stdout or stderr), in any order;
     `...` lines are skipped, `...` inside a line matches anything, the words K
-    and LINE match a number, a duration matches any duration, a client's own
+    and LINE match a number, a duration matches any duration, so do a --trace
+    line's stamp (`+0.002269`) and its `[held the loop 10.096415 s]`, a client's own
     port (one the README gives no server) matches any port, and a run of two or
     more spaces (an aligned column) matches any such run, and so does the
     number of a stack frame (it depends on what the compiler inlined);
   - task numbers are matched by the server port their chunk lines name, not by
-    their order, since connections complete in any order;
+    their order, since connections complete in any order; in a scenario whose
+    sockets may be served in any order (`any_socket`), a --trace line's port and
+    fd match any port and fd;
   - a shown summary line (`Got N poems in ...`) must be the run's last line;
   - the exit code is the one the README states;
   - and each scenario's own claims: which poems arrived, which failed, which
@@ -42,6 +45,9 @@ import threading
 import time
 
 DURATION = r"\d+:\d\d:\d\d\.\d{6}"
+STAMP = r"\+\d+\.\d{6}"
+HELD = r"\[held the loop \d+\.\d{6} s\]"
+DISPATCH = re.compile(STAMP + r" fd \d+ readable -> \w+\[127\.0\.0\.1:(\d+)\]\.doRead(.*)$")
 CHUNK = re.compile(r"Task (\d+): got (\d+) bytes of poetry from 127\.0\.0\.1:(\d+)$")
 SUMMARY = re.compile(r"Got (\d+) poems in " + DURATION + r"( \((\d+) failed\))?$")
 RUN_TIMEOUT = 45  # seconds; CTest's own limit for each test is 60
@@ -223,7 +229,7 @@ def run_command(command, ports, env):
 # --- Checking -----------------------------------------------------------------
 
 
-def expected_pattern(line, readme_ports, scale):
+def expected_pattern(line, readme_ports, scale, any_socket=False):
     """A shown line as a regular expression, or None for a `...` line."""
     if line.strip() == "..." or not line.strip():
         return None
@@ -234,11 +240,21 @@ def expected_pattern(line, readme_ports, scale):
     frame = re.match(r" *\d+# ", line)
     if frame:  # a stack frame: its number depends on what the compiler inlined
         regex, line = r" *\d+# ", line[frame.end() :]
-    parts = re.split(r"(\.\.\.|\b(?:K|LINE)\b|" + DURATION + r"|127\.0\.0\.1:\d+)", line)
+    stamp = re.match(STAMP + " ", line)
+    if stamp:  # a --trace line: its stamp depends on the run
+        regex, line = STAMP + " ", line[stamp.end() :]
+        if any_socket:
+            readme_ports = set()
+            line = re.sub(r"^fd \d+ ", "fd FD ", line)
+    parts = re.split(
+        r"(\.\.\.|\b(?:K|LINE|FD)\b|" + DURATION + "|" + HELD + r"|127\.0\.0\.1:\d+)", line
+    )
     for part in parts:
         if part == "...":
             regex += ".*"
-        elif part in ("K", "LINE"):
+        elif re.fullmatch(HELD, part or "-"):
+            regex += HELD
+        elif part in ("K", "LINE", "FD"):
             regex += r"\d+"
         elif re.fullmatch(DURATION, part or "-"):
             regex += DURATION
@@ -273,13 +289,13 @@ def renumber(lines, shown):
     ]
 
 
-def check_shown(shown, run, readme_ports, scale):
+def check_shown(shown, run, readme_ports, scale, any_socket=False):
     problems = []
     out = renumber(run.out, shown)
     err = renumber(run.err, shown)
     unused = out + err
     for line in shown:
-        regex = expected_pattern(line, readme_ports, scale)
+        regex = expected_pattern(line, readme_ports, scale, any_socket)
         if regex is None:
             continue
         for at, actual in enumerate(unused):
@@ -313,6 +329,36 @@ def one_block_per_task(run):
     switches = sum(1 for a, b in zip(tasks, tasks[1:]) if a != b)
     if switches != len(set(tasks)) - 1:
         return f"each task's lines should come in one block, but they switch {switches} times"
+    return None
+
+
+def dispatches(run):
+    """The ports of the --trace lines `fd N readable -> X[HOST:PORT].doRead...`,
+    in order, each with the rest of its line."""
+    return [(int(m.group(1)), m.group(2)) for m in map(DISPATCH.match, run.err) if m]
+
+
+def trace_interleaved(run):
+    ports = [port for port, _ in dispatches(run)]
+    switches = sum(1 for a, b in zip(ports, ports[1:]) if a != b)
+    if len(set(ports)) < 2 or switches < 2 * len(set(ports)):
+        return f"the traced doRead calls should take turns, but switch socket only {switches} times"
+    return None
+
+
+def trace_one_doread_per_poem(run):
+    """The broken variant: one doRead per socket, each reading its whole poem
+    (it returns ConnectionDone), the first one holding the loop while it did."""
+    calls = dispatches(run)
+    ports = [port for port, _ in calls]
+    if not calls or len(ports) != len(set(ports)):
+        return f"each socket should have one doRead, but the trace has {ports}"
+    if not all(rest.startswith(" returns ConnectionDone") for _, rest in calls):
+        return "each doRead should return ConnectionDone: it read the whole poem"
+    if "[held the loop" not in calls[0][1]:
+        return "the first doRead should say it held the loop"
+    if not run.err or not run.err[-1].endswith("connectionLost(ConnectionDone) -> reactor.stop()"):
+        return "the last connectionLost should stop the reactor"
     return None
 
 
@@ -380,7 +426,16 @@ EXERCISE_SERVERS = [
 
 class Scenario:
     def __init__(
-        self, part, readme, servers, command, exit=0, claims=(), server_output=None, scale=None
+        self,
+        part,
+        readme,
+        servers,
+        command,
+        exit=0,
+        claims=(),
+        server_output=None,
+        scale=None,
+        any_socket=False,
     ):
         self.part = part
         self.readme = readme
@@ -392,6 +447,8 @@ class Scenario:
         self.server_output = server_output
         # A gentler scale for a run whose claim is a race against a timeout.
         self.scale = scale
+        # Its sockets are served in an order the network decides (see above).
+        self.any_socket = any_socket
 
     def name(self):
         return f"{self.readme}: {self.command}"
@@ -437,6 +494,12 @@ def scenarios(source):
         Scenario("part04", "part04-raw-reactor/README.md", ARTICLE,
                  "build/bin/reactor-get-poetry-broken 10000 10001 10002",
                  claims=[one_block_per_task]),
+        Scenario("part04", "part04-raw-reactor/README.md", ARTICLE,
+                 "build/bin/reactor-get-poetry -q --trace 10000 10001 10002",
+                 claims=[trace_interleaved]),
+        Scenario("part04", "part04-raw-reactor/README.md", ARTICLE,
+                 "build/bin/reactor-get-poetry-broken -q --trace 10000 10001 10002",
+                 claims=[trace_one_doread_per_poem], any_socket=True),
         # part05-protocols/README.md
         Scenario("part05", "part05-protocols/README.md", ARTICLE,
                  "build/bin/protocol-get-poetry 10000 10001 10002 10009", exit=1,
@@ -451,6 +514,9 @@ def scenarios(source):
                  "build/bin/protocol-get-poetry-stack 10000"),
         Scenario("part05", "part05-protocols/README.md", FAST,
                  "build/bin/protocol-get-poetry -q $(for i in $(seq 1000); do echo 10010; done)"),
+        Scenario("part05", "part05-protocols/README.md", ARTICLE,
+                 "build/bin/protocol-get-poetry -q --trace 10000 10001 10002",
+                 claims=[trace_interleaved]),
         # part05-exercises/README.md
         Scenario("exercises", "part05-exercises/README.md", EXERCISE_SERVERS[:2],
                  "build/bin/ex1-timeout --timeout 5 10000 10001", exit=1, claims=[stderr_lines(1)],
@@ -527,7 +593,7 @@ def play(scenario, env):
         problems.append(
             f"exit code {run.code}, the README says {scenario.exit} (stderr: {run.err[:3]})"
         )
-    problems += check_shown(shown, run, readme_ports, env.scale)
+    problems += check_shown(shown, run, readme_ports, env.scale, scenario.any_socket)
     for claim in scenario.claims:
         problem = claim(run)
         if problem:
