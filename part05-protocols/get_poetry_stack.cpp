@@ -50,8 +50,9 @@ class StackProtocol : public poetry::client::PoetryProtocol {
         std::_Exit(poetry::kExitSuccess);  // the article's os._exit(0): stop right here
     }
 
-    // Reached only when the connection ended before its first byte (dataReceived()
-    // ends the program): there was nothing to trace, so the download failed.
+    // Beyond the article, not part of the change: reached only when the connection
+    // ended before its first byte (dataReceived() ends the program). There was
+    // nothing to trace, so the download failed, whatever the reason says.
     void connectionLost(const Reason& reason) override {
         PoetryProtocol::connectionLost(Reason(ReasonKind::ConnectionLost, reason.message()));
     }
