@@ -256,6 +256,14 @@ TEST(BrokenReactorClient, TraceShowsOneDoReadPerPoem) {
         EXPECT_TRUE(socket.endedDone) << "port " << port;
         EXPECT_TRUE(socket.lostDone) << "port " << port;
     }
+    // The first doRead blocked until its server, sleeping between chunks, had sent
+    // the whole poem (a second or more): the trace says the loop was held meanwhile.
+    for (const auto& line : parseTrace(r.err).lines) {
+        if (line.text.find(" readable -> ") != std::string::npos) {
+            EXPECT_TRUE(line.held.has_value()) << "the first doRead: " << line.text;
+            break;
+        }
+    }
     // And that one call read all of it: every chunk line of the task.
     Output o = parse(r.out);
     EXPECT_EQ(o.chunkBytes[1], sizeOf("ecstasy.txt"));

@@ -9,7 +9,8 @@
 namespace poetry::test {
 
 TraceOutput parseTrace(const std::string& err) {
-    static const std::regex stamped(R"(\+(\d+\.\d{6}) (.+))");
+    static const std::regex stamped(
+        R"(\+(\d+\.\d{6}) (.+?)(?: \[held the loop (\d+\.\d{6}) s\])?)");
     TraceOutput result;
     std::smatch m;
     for (const auto& line : splitLines(err)) {
@@ -21,7 +22,11 @@ TraceOutput parseTrace(const std::string& err) {
         if (!result.lines.empty()) {
             EXPECT_GE(seconds, result.lines.back().seconds) << "stamps out of order at: " << line;
         }
-        result.lines.push_back({seconds, m[2]});
+        TraceLine parsed{seconds, m[2], std::nullopt};
+        if (m[3].matched) {
+            parsed.held = std::stod(m[3]);
+        }
+        result.lines.push_back(std::move(parsed));
     }
     return result;
 }
