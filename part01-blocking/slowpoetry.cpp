@@ -8,10 +8,11 @@
 // the listen queue: that is what "blocking" means here, and why the servers in
 // the tutorial are started three times, once per poem.
 //
-// It also has --fault modes, so the failure paths of the later clients can be
-// reproduced by hand: `reset` drops the connection half way with a TCP reset,
-// `stall` accepts and then sends nothing, `endless` never stops sending, and a
-// few more (kFaults below) that the fault matrix in tests/ runs every client against.
+// Beyond the article, it also has --fault modes, so the failure paths of the later
+// clients can be reproduced by hand: `reset` drops the connection half way with a
+// TCP reset, `stall` accepts and then sends nothing, `endless` never stops sending,
+// and a few more (kFaults below) that the fault matrix in tests/ runs every client
+// against.
 #include <cerrno>
 #include <csignal>
 #include <iostream>
