@@ -11,6 +11,7 @@ Run it through bench/run; `bench/run --help` lists the options.
 """
 
 import argparse
+import contextlib
 import datetime
 import importlib.util
 import os
@@ -18,6 +19,7 @@ import platform
 import re
 import resource
 import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -73,6 +75,10 @@ STREAM_CLIENTS = [
            lambda b, p, n: [b / "protocol-get-poetry", "-q", f"{HOST}:{p}"]),
     Client("floor", "bench-floor", False, lambda b, p, n: [b / "bench-floor", HOST, str(p), "1"]),
 ]
+
+# Our own programs, by row: --baseline measures each again as built at another revision.
+OURS = {"client 1.0": "reactor-get-poetry", "client 2.0": "protocol-get-poetry",
+        "ex1": "ex1-timeout"}
 
 SERVERS = [
     ("fastpoetry", lambda b, poem: [b / "fastpoetry", "--quiet", poem]),
@@ -189,6 +195,76 @@ def measure(argv, expected_poems, time_limit, expected_bytes=None):
     return run
 
 
+def with_baselines(clients, baselines):
+    """`clients`, each of our rows followed by the same program at each baseline revision
+    (`client 2.0 @db8ca3a`), when that revision has it."""
+    rows = []
+    for client in clients:
+        rows.append(client)
+        for label, bin_dir in baselines:
+            if client.name in OURS and (bin_dir / OURS[client.name]).is_file():
+                rows.append(Client(f"{client.name} @{label}", f"{client.what}, built at {label}",
+                                   client.keeps_poem,
+                                   lambda b, p, n, c=client, d=bin_dir: c.command(d, p, n)))
+    return rows
+
+
+class Revision:
+    """Another revision's clients, built in a temporary git worktree under build-bench/,
+    removed (with its build) when the `with` ends, whatever happened meanwhile."""
+
+    def __init__(self, rev):
+        self.rev = rev
+        self.tree = None
+
+    def __enter__(self):
+        found = subprocess.run(["git", "-C", ROOT, "rev-parse", "--verify", "--quiet",
+                                "--short", f"{self.rev}^{{commit}}"],
+                               capture_output=True, text=True, check=False)
+        if found.returncode != 0:
+            raise BenchError(f"--baseline {self.rev}: not a commit of this repository")
+        self.label = found.stdout.strip()
+        self.tree = ROOT / "build-bench" / self.label
+        self._remove()  # what an interrupted run may have left
+        progress(f"Building {', '.join(OURS.values())} at {self.label} in "
+                 f"{self.tree.relative_to(ROOT)}:")
+        self._run(["git", "-C", ROOT, "worktree", "add", "--detach", self.tree, self.label])
+        env = dict(os.environ)
+        if shutil.which("ccache"):  # the same sources as before: mostly cache hits
+            env.setdefault("CMAKE_CXX_COMPILER_LAUNCHER", "ccache")
+        self._run(["cmake", "--preset", "default"], env)
+        for target in OURS.values():  # one at a time: an older revision may lack one
+            try:
+                self._run(["cmake", "--build", "--preset", "default", "--target", target], env)
+            except BenchError as error:
+                progress(f"  {target} not built at {self.label}, its rows are left out: {error}")
+        self.bin = self.tree / "build" / "bin"
+        return self
+
+    def _run(self, argv, env=None):
+        done = subprocess.run([str(a) for a in argv], cwd=self.tree if self.tree.is_dir() else ROOT,
+                              env=env, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            lines = (done.stderr or done.stdout).strip().splitlines()
+            raise BenchError(f"{' '.join(map(str, argv[:3]))} failed: "
+                             + (lines[-1] if lines else f"exit {done.returncode}"))
+
+    def _remove(self):
+        if self.tree.exists():
+            subprocess.run(["git", "-C", ROOT, "worktree", "remove", "--force", self.tree],
+                           capture_output=True, check=False)
+            shutil.rmtree(self.tree, ignore_errors=True)
+        subprocess.run(["git", "-C", ROOT, "worktree", "prune"], capture_output=True, check=False)
+        try:
+            self.tree.parent.rmdir()  # build-bench/, once empty
+        except OSError:
+            pass
+
+    def __exit__(self, *exc):
+        if self.tree is not None:
+            self._remove()
+
+
 class Server:
     """A poetry server on a free loopback port, stopped when the `with` ends."""
 
@@ -252,15 +328,15 @@ def progress(text):
     print(text, file=sys.stderr, flush=True)
 
 
-def measure_clients(bin_dir, counts, repeat):
+def measure_clients(bin_dir, clients, counts, repeat):
     """results[client name][n] = Best, for n = 1 (the baseline) and every count."""
     size = POEM.stat().st_size
-    results = {c.name: {n: Best() for n in [1, *counts]} for c in CLIENTS}
+    results = {c.name: {n: Best() for n in [1, *counts]} for c in clients}
     with Server([bin_dir / "fastpoetry", "--quiet", POEM]) as server:
         for r in range(1, repeat + 1):
             for n in [1, *counts]:
                 figures = []
-                for client in CLIENTS:
+                for client in clients:
                     run = measure(client.command(bin_dir, server.port, n), n, time_limit(n),
                                   n * size if not client.keeps_poem else None)
                     results[client.name][n].runs.append(run)
@@ -284,16 +360,16 @@ def make_stream_poem(directory, mib):
     return path
 
 
-def measure_stream(bin_dir, repeat, mib):
+def measure_stream(bin_dir, clients, repeat, mib):
     """results[client name] = Best, one poem of `mib` MiB each."""
-    results = {c.name: Best() for c in STREAM_CLIENTS}
+    results = {c.name: Best() for c in clients}
     with tempfile.TemporaryDirectory(prefix="poetry-bench-") as directory:
         poem = make_stream_poem(directory, mib)
         size = poem.stat().st_size
         with Server([bin_dir / "fastpoetry", "--quiet", poem]) as server:
             for r in range(1, repeat + 1):
                 figures = []
-                for client in STREAM_CLIENTS:
+                for client in clients:
                     run = measure(client.command(bin_dir, server.port, 1), 1, time_limit(0),
                                   size if not client.keeps_poem else None)
                     results[client.name].runs.append(run)
@@ -329,7 +405,7 @@ def ratio(value, base):
     return f"{value / base:.2f}x" if base > 0 else "-"
 
 
-def client_table(results, n, repeat):
+def client_table(results, clients, n, repeat):
     size = POEM.stat().st_size
 
     def per_poem_us(name):
@@ -345,7 +421,7 @@ def client_table(results, n, repeat):
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     floor, asio, client2 = (per_poem_us(name) for name in ("floor", "Asio floor", "client 2.0"))
-    for client in CLIENTS:
+    for client in clients:
         best = results[client.name]
         us = per_poem_us(client.name)
         kept = n * size if client.keeps_poem else 0
@@ -359,7 +435,7 @@ def client_table(results, n, repeat):
     return lines
 
 
-def stream_table(results, repeat, mib):
+def stream_table(results, clients, repeat, mib):
     blocking = results["blocking client"].wall
     lines = [
         f"**One {mib} MiB poem** from `fastpoetry`, best of {repeat}:",
@@ -367,7 +443,7 @@ def stream_table(results, repeat, mib):
         "| client | failed | wall s | MiB/s | × blocking client | CPU s | peak RSS MiB |",
         "|---|---|---|---|---|---|---|",
     ]
-    for client in STREAM_CLIENTS:
+    for client in clients:
         best = results[client.name]
         lines.append(f"| {client.name} | {best.failed} | {best.wall:.2f} | {mib / best.wall:.0f} "
                      f"| {ratio(blocking, best.wall)} | {best.cpu:.2f} "
@@ -400,7 +476,6 @@ LEGEND = [
     "fastpoetry itself sends. The machine is shared: compare ratios within one run, not "
     "absolute times across runs.",
     "",
-    *(f"- {c.name}: {c.what}" for c in CLIENTS),
 ]
 
 
@@ -454,6 +529,16 @@ def raise_file_limit(needed):
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
+PARTS = ["clients", "stream", "servers"]
+
+
+def label_and_directory(text):
+    label, equals, directory = text.partition("=")
+    if not equals or not label or not directory:
+        raise argparse.ArgumentTypeError(f"want LABEL=DIR, not '{text}'")
+    return label, Path(directory)
+
+
 def parse_arguments(argv):
     parser = argparse.ArgumentParser(
         prog="bench/run",
@@ -472,6 +557,18 @@ def parse_arguments(argv):
                         help="where the programs are (default build/bin)")
     parser.add_argument("--no-build", action="store_true",
                         help="use the programs as they are: no dependency check, no build")
+    parser.add_argument("--baseline", action="append", default=[], metavar="REV",
+                        help="also measure client 1.0, client 2.0 and ex1 as built at git "
+                             "revision REV (rows 'client 2.0 @REV'), in the same run: REV is "
+                             "checked out and built in a temporary worktree under build-bench/, "
+                             "removed after; may be given more than once")
+    parser.add_argument("--baseline-bin", action="append", default=[], metavar="LABEL=DIR",
+                        type=label_and_directory,
+                        help="the same with programs built already, in DIR (rows "
+                             "'client 2.0 @LABEL')")
+    parser.add_argument("--only", action="append", choices=PARTS, metavar="PART",
+                        help="measure only this part: clients, stream or servers; may be given "
+                             "more than once (default: all three)")
     parser.add_argument("--record", action="store_true",
                         help="append the tables to bench/RESULTS.md, with --note")
     parser.add_argument("--note", metavar="TEXT",
@@ -484,6 +581,7 @@ def parse_arguments(argv):
     if args.note and "\n" in args.note:
         parser.error("--note is one line")
     args.counts = sorted(set(args.counts))
+    args.only = [part for part in PARTS if part in (args.only or PARTS)]
     return args
 
 
@@ -500,29 +598,47 @@ def main(argv):
     if importlib.util.find_spec("twisted") is None:
         raise BenchError(f"{PYTHON} cannot import Twisted: install Debian's python3-twisted "
                          "(bench/run without --no-build does)")
+    for label, directory in args.baseline_bin:
+        if not any((directory / name).is_file() for name in OURS.values()):
+            raise BenchError(f"--baseline-bin {label}={directory}: none of "
+                             f"{' '.join(OURS.values())} is there")
     largest = max(args.counts)
     raise_file_limit(largest + 100)
     facts = machine_facts()
 
-    progress(f"Clients, N = {', '.join(map(str, args.counts))} (and 1, the baseline):")
-    clients = measure_clients(bin_dir, args.counts, args.repeat)
-    progress(f"One stream of {args.stream_mib} MiB:")
-    stream = measure_stream(bin_dir, args.repeat, args.stream_mib)
-    progress(f"Servers, {largest} downloads:")
-    servers = measure_servers(bin_dir, largest, args.repeat)
+    with contextlib.ExitStack() as built:
+        baselines = [(label, directory.resolve()) for label, directory in args.baseline_bin]
+        for rev in args.baseline:
+            revision = built.enter_context(Revision(rev))
+            baselines.append((revision.label, revision.bin))
+        rows = with_baselines(CLIENTS, baselines)
+        stream_rows = with_baselines(STREAM_CLIENTS, baselines)
+        clients = stream = servers = None
+        if "clients" in args.only:
+            progress(f"Clients, N = {', '.join(map(str, args.counts))} (and 1, the baseline):")
+            clients = measure_clients(bin_dir, rows, args.counts, args.repeat)
+        if "stream" in args.only:
+            progress(f"One stream of {args.stream_mib} MiB:")
+            stream = measure_stream(bin_dir, stream_rows, args.repeat, args.stream_mib)
+    if "servers" in args.only:
+        progress(f"Servers, {largest} downloads:")
+        servers = measure_servers(bin_dir, largest, args.repeat)
 
     text = []
-    for n in args.counts:
-        text += client_table(clients, n, args.repeat) + [""]
-    text += stream_table(stream, args.repeat, args.stream_mib) + [""]
-    text += server_table(servers, largest, args.repeat) + [""]
-    text += LEGEND + [""]
+    problems = []
+    if clients:
+        for n in args.counts:
+            text += client_table(clients, rows, n, args.repeat) + [""]
+        problems += [p for c in clients.values() for best in c.values() for p in best.problems]
+    if stream:
+        text += stream_table(stream, stream_rows, args.repeat, args.stream_mib) + [""]
+        problems += [p for best in stream.values() for p in best.problems]
+    if servers:
+        text += server_table(servers, largest, args.repeat) + [""]
+        problems += [p for best in servers.values() for p in best.problems]
+    text += LEGEND + [f"- {c.name}: {c.what}" for c in rows] + [""]
     text = "\n".join(text)
     print(text, end="")
-
-    problems = [p for c in clients.values() for best in c.values() for p in best.problems]
-    problems += [p for best in stream.values() for p in best.problems]
-    problems += [p for best in servers.values() for p in best.problems]
     for problem in dict.fromkeys(problems):
         print(f"bench/run: {problem}", file=sys.stderr)
 
@@ -532,6 +648,8 @@ def main(argv):
         options = [f"--repeat {args.repeat}"]
         if args.stream_mib != 256:
             options.append(f"--stream-mib {args.stream_mib}")
+        options += [f"--baseline {rev}" for rev in args.baseline]
+        options += [f"--only {part}" for part in args.only if len(args.only) < len(PARTS)]
         command = " ".join(["bench/run", *options, *map(str, args.counts)])
         record(text, args.note, command, facts, started)
     return 1 if problems else 0
