@@ -5,8 +5,10 @@
 // and a non-blocking read_some() loop until the read would block, then wait
 // again, until EOF. It keeps no poem, only a byte count per download. What it
 // costs is what Asio costs for this job; bench/run judges our layers against it.
+// With --keep it also keeps each poem, as our clients do (appended to a string per
+// download, all kept to the end): what keeping the poems costs, layers aside.
 //
-//   bench-asio-floor HOST PORT COUNT
+//   bench-asio-floor [--keep] HOST PORT COUNT
 //
 // Prints `Got N poems (B bytes) in S s`, with ` (F failed)` when some download
 // failed or ended before sending anything. Exit 0 when none failed.
@@ -15,6 +17,9 @@
 #include <cstdlib>
 #include <exception>
 #include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include <boost/asio.hpp>
 
@@ -28,6 +33,8 @@ struct Totals {
     long poems = 0;
     long failed = 0;
     std::size_t bytes = 0;
+    bool keep = false;              // --keep: keep every poem in `kept`
+    std::vector<std::string> kept;  // the poems, with --keep
 };
 
 char buffer[65536];  // one buffer for every read: nothing is kept
@@ -57,7 +64,11 @@ class Download : public std::enable_shared_from_this<Download> {
     void readAvailable() {
         error_code ec;
         while (!ec) {
-            bytes_ += socket_.read_some(asio::buffer(buffer), ec);
+            std::size_t n = socket_.read_some(asio::buffer(buffer), ec);
+            bytes_ += n;
+            if (totals_.keep) {
+                poem_.append(buffer, n);
+            }
         }
         if (ec == asio::error::would_block) {
             return waitForData();
@@ -69,6 +80,9 @@ class Download : public std::enable_shared_from_this<Download> {
         if (ec == asio::error::eof && bytes_ > 0) {
             ++totals_.poems;
             totals_.bytes += bytes_;
+            if (totals_.keep) {
+                totals_.kept.push_back(std::move(poem_));
+            }
         } else {
             ++totals_.failed;
         }
@@ -77,13 +91,19 @@ class Download : public std::enable_shared_from_this<Download> {
     tcp::socket socket_;
     Totals& totals_;
     std::size_t bytes_ = 0;
+    std::string poem_;  // with --keep
 };
 
 }  // namespace
 
 int main(int argc, char** argv) {
+    const bool keep = argc == 5 && std::string_view(argv[1]) == "--keep";
+    if (keep) {
+        --argc;
+        ++argv;
+    }
     if (argc != 4) {
-        std::fprintf(stderr, "usage: bench-asio-floor HOST PORT COUNT\n");
+        std::fprintf(stderr, "usage: bench-asio-floor [--keep] HOST PORT COUNT\n");
         return 2;
     }
     const long port = std::strtol(argv[2], nullptr, 10);
@@ -100,6 +120,7 @@ int main(int argc, char** argv) {
         const auto start = std::chrono::steady_clock::now();
         asio::io_context io;
         Totals totals;
+        totals.keep = keep;
         const tcp::endpoint server(address, static_cast<unsigned short>(port));
         for (long i = 0; i < count; ++i) {
             std::make_shared<Download>(io, totals)->start(server);
