@@ -1,5 +1,5 @@
 /// \file
-/// \brief The pending delayed calls that the Reactor and the test Clock share: a heap.
+/// \brief The pending delayed calls that the Reactor and the test Clock share, in due order.
 #pragma once
 
 #include <cstdint>
@@ -13,17 +13,18 @@
 
 namespace poetry::reactor {
 
-/// The pending calls of one scheduler, in a binary heap with the earliest on top.
+/// The pending calls of one scheduler, in the order they fall due.
 ///
 /// Both schedulers own one: the Reactor runs the due calls when its Asio timer fires,
-/// the Clock when a test advances it. Each call knows its place in the heap, as each
-/// timer does in Asio's own timer queue, so scheduling, cancelling, moving and
-/// running a call all cost O(log n), and a cancelled call leaves the heap at once.
-/// Calls due at the same time run in the order they were scheduled (or last moved).
+/// the Clock when a test advances it. The calls wait in an ordered map (due time, then
+/// scheduling order), and each call keeps its own place in it, so scheduling,
+/// cancelling, moving and running a call all cost O(log n), and a cancelled call leaves
+/// at once. Calls due at the same time run in the order they were scheduled (or last moved).
 class CallQueue : public std::enable_shared_from_this<CallQueue> {
   public:
-    /// `clock` tells the scheduler's time; `scheduled` (if any) is called with the due
-    /// time of each call scheduled or moved, so the Reactor can wake up sooner.
+    /// `clock` tells the scheduler's time; `scheduled` (if any) is called with the
+    /// earliest due time after each call is scheduled or moved, so the Reactor can
+    /// wake up sooner.
     CallQueue(const ReactorTime& clock, std::function<void(Seconds)> scheduled);
 
     /// Called by the scheduler's callLater(): schedules `fn` to run `delay` from now.
@@ -49,25 +50,12 @@ class CallQueue : public std::enable_shared_from_this<CallQueue> {
   private:
     friend class DelayedCall;
 
-    // One pending call, with its due time and sequence at hand, so that ordering the
-    // heap reads only the heap itself (10,000 connect timeouts do not fit in a cache).
-    struct Entry {
-        Seconds when;
-        std::uint64_t sequence;  // scheduling order, to break ties in due time
-        std::shared_ptr<DelayedCall> call;
-    };
-
-    void push(std::shared_ptr<DelayedCall> call);
-    std::shared_ptr<DelayedCall> take(std::size_t index);
-    void moved(DelayedCall& call);
-    void siftUp(std::size_t index);
-    void siftDown(std::size_t index);
-    void swapPlaces(std::size_t a, std::size_t b);
-    static bool earlier(const Entry& a, const Entry& b);
+    void place(std::shared_ptr<DelayedCall> call);
+    std::shared_ptr<DelayedCall> take(DelayedCall& call);
 
     const ReactorTime& clock_;
     std::function<void(Seconds)> scheduled_;
-    std::vector<Entry> heap_;  // heap_[0] is due first
+    DelayedCall::Queue calls_;  // calls_.begin() is due first
     std::uint64_t nextSequence_ = 0;
 };
 

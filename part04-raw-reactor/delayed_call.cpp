@@ -30,8 +30,9 @@ void DelayedCall::cancel() {
     // It is destroyed at the end of this scope, after our state is consistent.
     auto fn = std::move(fn_);
     fn_ = nullptr;
+    std::shared_ptr<DelayedCall> self;  // the queue's reference, let go of on return
     if (auto queue = queue_.lock()) {
-        queue->take(heapIndex_);  // out of the heap at once
+        self = queue->take(*this);  // out of the queue at once
     }
 }
 
@@ -40,7 +41,7 @@ void DelayedCall::reset(Seconds secondsFromNow) {
     auto queue = queue_.lock();
     when_ = (queue ? queue->clock_.seconds() : Seconds(0)) + secondsFromNow;
     if (queue) {
-        queue->moved(*this);
+        queue->place(queue->take(*this));  // at its new time, the newest there
     }
 }
 
@@ -48,7 +49,7 @@ void DelayedCall::delay(Seconds secondsLater) {
     requireActive("delay");
     when_ += secondsLater;
     if (auto queue = queue_.lock()) {
-        queue->moved(*this);
+        queue->place(queue->take(*this));
     }
 }
 

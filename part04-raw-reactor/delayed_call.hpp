@@ -5,9 +5,11 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <stdexcept>
 #include <typeinfo>
+#include <utility>
 #include <vector>
 
 namespace poetry::reactor {
@@ -63,13 +65,16 @@ class DelayedCall {
   private:
     friend class CallQueue;
 
+    // A CallQueue's calls, by due time and then by the order they were scheduled.
+    using Queue = std::map<std::pair<Seconds, std::uint64_t>, std::shared_ptr<DelayedCall>>;
+
     void requireActive(const char* what) const;
     void run();
 
     Seconds when_;
     std::function<void()> fn_;
     std::weak_ptr<CallQueue> queue_;
-    std::size_t heapIndex_ = 0;   // its place in the queue's heap while pending
+    Queue::iterator place_;  // its entry in the queue while pending
     bool called_ = false;
     bool cancelled_ = false;
 };

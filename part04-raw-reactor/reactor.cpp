@@ -152,7 +152,7 @@ void Reactor::remove(FileDescriptor& descriptor, Direction direction) {
 //! [add]
 
 //! [callLater]
-// Delayed calls wait in a heap (CallQueue); one Asio timer is set for the earliest.
+// Delayed calls wait in due order (CallQueue); one Asio timer is set for the earliest.
 std::shared_ptr<DelayedCall> Reactor::callLater(Seconds delay, std::function<void()> fn) {
     return calls_->schedule(delay, std::move(fn));  // calls wakeUpBy(its due time)
 }
