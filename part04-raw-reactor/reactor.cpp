@@ -53,11 +53,10 @@ void ReadyHandler::operator()(error_code error) {
         return;  // removed since the wait began: call nobody
     }
     std::optional<Reason> why;
-    if (error == asio::error::operation_aborted) {
-        // The descriptor closed its socket under the wait, yet is still watched:
-        // wait again below (on a closed socket that fails at once, and ends it).
-    } else if (error) {
-        why = Reason::connectionEnded(error);  // the socket itself is broken
+    if (error) {
+        // The socket is broken, or its owner closed it under the wait while still
+        // watching it (operation_aborted): either way the connection is lost.
+        why = Reason::connectionEnded(error);
     } else {
         if (observer_) {  // --trace
             observer_->dispatching(descriptor->fileno(), direction, *descriptor);

@@ -227,6 +227,24 @@ TEST(Reactor, RemoveReaderBeforeRunMeansNoCallback) {
     EXPECT_EQ(reader->reads, 0);
 }
 
+// A descriptor whose owner closes its socket while the reactor still waits on it:
+// Asio ends the wait with operation_aborted, and the reactor reports that very
+// error as a lost connection, once, and stops watching the descriptor.
+TEST(Reactor, SocketClosedUnderAWaitIsALostConnection) {
+    Reactor reactor;
+    SocketPair pair(reactor);
+    auto reader = std::make_shared<TestReader>(pair.ours);
+    reader->onLost = [&](const Reason&) { stopSoon(reactor); };
+    reactor.addReader(reader);
+    reactor.callLater(Seconds(0), [&] { pair.ours.close(); });  // nothing to read: it waits
+    runWithTimeout(reactor);
+    EXPECT_EQ(reader->reads, 0);
+    ASSERT_EQ(reader->lost.size(), 1u);
+    EXPECT_TRUE(reader->lost[0].check(ReasonKind::ConnectionLost));
+    EXPECT_EQ(reader->lost[0].errorCode(), asio::error::operation_aborted);
+    EXPECT_TRUE(reactor.getReaders().empty());
+}
+
 TEST(Reactor, ReturnedReasonReachesConnectionLostOnceAndRemoves) {
     Reactor reactor;
     SocketPair pair(reactor);
