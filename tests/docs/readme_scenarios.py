@@ -30,6 +30,11 @@ output the run printed:
   - and each scenario's own claims: which poems arrived, which failed, which
     finished first, whether the lines interleave.
 
+Because the replay gives every scenario fresh ports, it checks the ports the
+pages name apart: across every README and docs page, each port has one server
+command (a reader who started a server on a page still has it running on the
+next), and a port a run names as one where nobody listens is never a server's.
+
 --show prints what each run printed (ports as in the README), for writing the
 README from a real run.
 """
@@ -422,10 +427,10 @@ ARTICLE = [
 RESET = ["build/bin/slowpoetry --port 10003 --fault reset poetry/ecstasy.txt"]
 FAST = ["build/bin/fastpoetry --port 10010 poetry/science.txt"]
 EXERCISE_SERVERS = [
-    "build/bin/slowpoetry --port 10000 --delay 0.1 --num-bytes 100 poetry/science.txt",
-    "build/bin/slowpoetry --port 10001 --fault stall poetry/fascination.txt",
-    "build/bin/slowpoetry --port 10002 --fault reset poetry/ecstasy.txt",
-    "build/bin/slowpoetry --port 10003 --fault endless poetry/science.txt",
+    "build/bin/slowpoetry --port 10100 --delay 0.1 --num-bytes 100 poetry/science.txt",
+    "build/bin/slowpoetry --port 10101 --fault stall poetry/fascination.txt",
+    "build/bin/slowpoetry --port 10102 --fault reset poetry/ecstasy.txt",
+    "build/bin/slowpoetry --port 10103 --fault endless poetry/science.txt",
 ]
 
 
@@ -463,7 +468,7 @@ def scenarios(source):
     poems = lambda *names: poems_in_order(source, *names)  # noqa: E731
     return [
         # README.md
-        Scenario("part01", "README.md", [], ARTICLE[0].replace(" --delay 0.1", ""),
+        Scenario("part01", "README.md", [], ARTICLE[0],
                  server_output="build/bin/blocking-get-poetry 10000"),
         Scenario("part01", "README.md", ARTICLE, "build/bin/blocking-get-poetry 10000 10001 10002"),
         Scenario("part04", "README.md", ARTICLE, "build/bin/reactor-get-poetry 10000 10001 10002",
@@ -481,7 +486,7 @@ def scenarios(source):
         Scenario("part05", "README.md", FAST,
                  "build/bin/protocol-get-poetry -q $(for i in $(seq 1000); do echo 10010; done)"),
         Scenario("exercises", "README.md", EXERCISE_SERVERS[:2],
-                 "build/bin/ex1-timeout --timeout 5 10000 10001", exit=1, claims=[stderr_lines(1)],
+                 "build/bin/ex1-timeout --timeout 5 10100 10101", exit=1, claims=[stderr_lines(1)],
                  scale=0.3),
         # part01-blocking/README.md
         Scenario("part01", "part01-blocking/README.md", ARTICLE,
@@ -524,25 +529,75 @@ def scenarios(source):
                  claims=[trace_interleaved]),
         # part05-exercises/README.md
         Scenario("exercises", "part05-exercises/README.md", EXERCISE_SERVERS[:2],
-                 "build/bin/ex1-timeout --timeout 5 10000 10001", exit=1, claims=[stderr_lines(1)],
+                 "build/bin/ex1-timeout --timeout 5 10100 10101", exit=1, claims=[stderr_lines(1)],
                  scale=0.3),
         Scenario("exercises", "part05-exercises/README.md", EXERCISE_SERVERS[:1],
-                 "build/bin/ex2-connection-lost-stack 10000"),
+                 "build/bin/ex2-connection-lost-stack 10100"),
         Scenario("exercises", "part05-exercises/README.md", EXERCISE_SERVERS[2:3],
-                 "build/bin/ex2-connection-lost-stack 10002", exit=1),
+                 "build/bin/ex2-connection-lost-stack 10102", exit=1),
         Scenario("exercises", "part05-exercises/README.md", [],
                  "build/bin/ex2-connection-lost-stack 10009", exit=1),
         Scenario("exercises", "part05-exercises/README.md", EXERCISE_SERVERS[3:],
-                 "build/bin/ex3-max-size --max-bytes 1000000 10003", exit=1,
+                 "build/bin/ex3-max-size --max-bytes 1000000 10103", exit=1,
                  claims=[stderr_lines(1)]),
         Scenario("exercises", "part05-exercises/README.md", [EXERCISE_SERVERS[0], EXERCISE_SERVERS[2]],
-                 "build/bin/ex4-done-or-lost 10000 10002", exit=1, claims=[stderr_lines(1)]),
+                 "build/bin/ex4-done-or-lost 10100 10102", exit=1, claims=[stderr_lines(1)]),
         Scenario("exercises", "part05-exercises/README.md", EXERCISE_SERVERS[:1],
-                 "build/bin/ex5-lines 10000"),
+                 "build/bin/ex5-lines 10100"),
         Scenario("exercises", "part05-exercises/README.md", EXERCISE_SERVERS[:1],
-                 "build/bin/ex5-lines --max-line-length 20 10000", exit=1,
+                 "build/bin/ex5-lines --max-line-length 20 10100", exit=1,
                  claims=[stderr_lines(1)]),
     ]
+
+
+# --- One server per port ---------------------------------------------------------
+
+SERVER_LINE = re.compile(r"^\s*(?:\$ )?(build/bin/(?:slowpoetry|fastpoetry)\b.*--port (\d+)\b.*?)\s*&?\s*$")
+
+
+def shown_servers(source):
+    """Port -> {server command: [where it is shown]}, over every README and docs
+    page: the servers a reader starts and, since no page asks to stop the ones
+    before, may still have running when the next page starts its own."""
+    pages = ["README.md"] + sorted(
+        os.path.join(entry, "README.md")
+        for entry in os.listdir(source)
+        if os.path.isfile(os.path.join(source, entry, "README.md"))
+    )
+    docs = os.path.join(source, "docs")
+    pages += sorted(os.path.join("docs", name) for name in os.listdir(docs) if name.endswith(".dox"))
+    servers = {}
+    for page in pages:
+        with open(os.path.join(source, page), encoding="utf-8") as text:
+            for number, line in enumerate(text, start=1):
+                match = SERVER_LINE.match(line)
+                if match:
+                    where = servers.setdefault(int(match.group(2)), {})
+                    where.setdefault(match.group(1), []).append(f"{page}:{number}")
+    return servers
+
+
+def port_problems(source, chosen):
+    """A port where two pages start different servers: the second fails with
+    'Address already in use' and its runs reach the first. And a port a run
+    names as one where nobody listens, which some page starts a server on."""
+    servers = shown_servers(source)
+    problems = []
+    for port, commands in sorted(servers.items()):
+        if len(commands) > 1:
+            shown = "; ".join(f"'{c}' ({', '.join(w)})" for c, w in commands.items())
+            problems.append(f"port {port} has more than one server: {shown}")
+    for scenario in chosen:
+        started = {int(re.search(r"--port (\d+)", c).group(1)) for c in scenario.servers}
+        if scenario.server_output:
+            started.add(int(re.search(r"--port (\d+)", scenario.command).group(1)))
+        named = scenario.server_output or scenario.command
+        for value in re.findall(r"(?<![\d.])(1\d{4})(?![\d.])", named):
+            if int(value) not in started and int(value) in servers:
+                problems.append(f"{scenario.name()}: nobody should listen on {value}, but "
+                                + ", ".join(w for ws in servers[int(value)].values() for w in ws)
+                                + " starts a server there")
+    return problems
 
 
 def play(scenario, env):
@@ -618,6 +673,9 @@ def main():
 
     chosen = [s for s in scenarios(env.source) if s.part == args.part]
     results = [None] * len(chosen)
+    clashes = port_problems(env.source, chosen)
+    for problem in clashes:
+        print(f"[FAIL] {problem}")
 
     def worker(index):
         started = time.monotonic()
@@ -645,8 +703,11 @@ def main():
             for line in run.err:
                 print(f"    ! {line}")
         failed += bool(problems)
+    if clashes:
+        print(f"{len(clashes)} port clash(es) between the servers the pages start", file=sys.stderr)
     if failed:
         print(f"{failed} of {len(chosen)} README runs do not happen as written", file=sys.stderr)
+    if failed or clashes:
         return 1
     print(f"All {len(chosen)} README runs of {args.part} happen as written.")
     return 0
