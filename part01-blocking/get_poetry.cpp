@@ -1,11 +1,10 @@
 /// \file
 /// \brief `blocking-get-poetry`: the blocking client, one poem after another.
-// blocking-get-poetry: Part 1's blocking client.
-//
-// It downloads the poems one after another. Each download blocks the whole
-// program: while we wait for the first server's next few bytes, the second and
-// third servers, which may have their poems ready, sit idle. So the total time
-// is the sum of the three downloads. The later parts fix exactly this.
+///
+/// It downloads the poems one after another. Each download blocks the whole
+/// program: while we wait for the first server's next few bytes, the second and
+/// third servers, which may have their poems ready, sit idle. So the total time
+/// is the sum of the three downloads. The later parts fix exactly this.
 #include <iostream>
 
 #include <boost/asio.hpp>

@@ -1,18 +1,17 @@
 /// \file
-/// \brief `slowpoetry`: the slow, blocking poetry server.
-// slowpoetry: the blocking, deliberately slow poetry server of Part 1.
-//
-// It serves one client at a time. For each client it sends the poem a few bytes
-// at a time, sleeping between chunks, then closes the connection and waits for
-// the next client. While it is busy with one client, every other client waits in
-// the listen queue: that is what "blocking" means here, and why the servers in
-// the tutorial are started three times, once per poem.
-//
-// Beyond the article, it also has --fault modes, so the failure paths of the later
-// clients can be reproduced by hand: `reset` drops the connection half way with a
-// TCP reset, `stall` accepts and then sends nothing, `endless` never stops sending,
-// and a few more (kFaults below) that the fault matrix in tests/ runs every client
-// against.
+/// \brief `slowpoetry`: the blocking, deliberately slow poetry server.
+///
+/// It serves one client at a time. For each client it sends the poem a few bytes
+/// at a time, sleeping between chunks, then closes the connection and waits for
+/// the next client. While it is busy with one client, every other client waits in
+/// the listen queue: that is what "blocking" means here, and why the servers in
+/// the tutorial are started three times, once per poem.
+///
+/// Beyond the article, it also has --fault modes, so the failure paths of the later
+/// clients can be reproduced by hand: `reset` drops the connection half way with a
+/// TCP reset, `stall` accepts and then sends nothing, `endless` never stops sending,
+/// and a few more (kFaults below) that the fault matrix in tests/ runs every client
+/// against.
 #include <cerrno>
 #include <csignal>
 #include <iostream>

@@ -1,6 +1,5 @@
 /// \file
 /// \brief Clock: delayed calls on a time that only a test moves.
-// Clock: delayed calls on a time that only a test moves.
 #include "part04-raw-reactor/clock.hpp"
 
 #include <utility>

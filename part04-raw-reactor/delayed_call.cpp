@@ -1,6 +1,5 @@
 /// \file
 /// \brief DelayedCall: the handle to one scheduled call.
-// DelayedCall: the handle to one scheduled function.
 #include "part04-raw-reactor/delayed_call.hpp"
 
 #include <string>

@@ -1,21 +1,20 @@
 /// \file
 /// \brief `reactor-get-poetry`: client 1.0, every poem at once on one reactor.
-// reactor-get-poetry: Part 4's client 1.0.
-//
-// It downloads all the poems at once. Each connection is a PoetrySocket, a read
-// descriptor: an object the reactor can ask for its file descriptor (fileno) and
-// call back when that descriptor is readable (doRead). The program connects, hands
-// every socket to the reactor, and calls run(). From then on the reactor is in
-// charge: it waits for whichever socket has data, calls that socket's doRead, and
-// goes back to waiting. No doRead ever blocks, so a slow server never holds up the
-// others, and the total time is about that of the slowest download, not the sum.
-//
-//   main ──► PoetrySocket(1..N): blocking connect, then non-blocking
-//        ──► reactor.addReader(each)
-//        ──► reactor.run() ──► doRead() of whichever socket is readable ──┐
-//                  ▲                                                      │
-//                  └───────────── returns to the loop ◄───────────────────┘
-//            ... until the last connectionLost() calls reactor.stop()
+///
+/// It downloads all the poems at once. Each connection is a PoetrySocket, a read
+/// descriptor: an object the reactor can ask for its file descriptor (fileno) and
+/// call back when that descriptor is readable (doRead). The program connects, hands
+/// every socket to the reactor, and calls run(). From then on the reactor is in
+/// charge: it waits for whichever socket has data, calls that socket's doRead, and
+/// goes back to waiting. No doRead ever blocks, so a slow server never holds up the
+/// others, and the total time is about that of the slowest download, not the sum.
+///
+///     main ──► PoetrySocket(1..N): blocking connect, then non-blocking
+///          ──► reactor.addReader(each)
+///          ──► reactor.run() ──► doRead() of whichever socket is readable ──┐
+///                    ▲                                                      │
+///                    └───────────── returns to the loop ◄───────────────────┘
+///              ... until the last connectionLost() calls reactor.stop()
 #include <iostream>
 #include <memory>
 #include <optional>

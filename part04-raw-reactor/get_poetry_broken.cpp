@@ -1,18 +1,17 @@
 /// \file
-/// \brief `reactor-get-poetry-broken`: client 1.0 with a doRead() that blocks.
-// reactor-get-poetry-broken: Part 4's client 1.0, broken on purpose.
-//
-// The same program as reactor-get-poetry (diff the two files), with one change
-// that breaks the reactor's promise: this doRead() does not stop when a read
-// would block. It keeps the socket blocking and reads until the server closes,
-// so the first doRead() the reactor makes holds the whole loop until that one
-// poem is complete. Meanwhile the other servers' bytes pile up unread in the
-// kernel's buffers, and their task lines come out afterwards in one block each:
-// no interleaving. (The total time may barely change: the servers keep sending
-// into those buffers. What froze is the program, which could do nothing else.)
-//
-// The lesson: the reactor can only call one callback at a time. A callback that
-// blocks blocks everybody.
+/// \brief `reactor-get-poetry-broken`: client 1.0, broken on purpose: its doRead() blocks.
+///
+/// The same program as reactor-get-poetry (diff the two files), with one change
+/// that breaks the reactor's promise: this doRead() does not stop when a read
+/// would block. It keeps the socket blocking and reads until the server closes,
+/// so the first doRead() the reactor makes holds the whole loop until that one
+/// poem is complete. Meanwhile the other servers' bytes pile up unread in the
+/// kernel's buffers, and their task lines come out afterwards in one block each:
+/// no interleaving. (The total time may barely change: the servers keep sending
+/// into those buffers. What froze is the program, which could do nothing else.)
+///
+/// The lesson: the reactor can only call one callback at a time. A callback that
+/// blocks blocks everybody.
 #include <iostream>
 #include <memory>
 #include <optional>

@@ -1,6 +1,5 @@
 /// \file
 /// \brief logError(): one line on stderr for an error that escaped a callback.
-// logError(): one line on stderr for an error that escaped a callback.
 #include "part04-raw-reactor/log.hpp"
 
 #include <exception>

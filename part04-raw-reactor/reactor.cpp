@@ -1,16 +1,16 @@
 /// \file
-/// \brief The reactor: readiness on Asio's io_context becomes doRead() and doWrite().
-// The reactor: Twisted's vocabulary on top of one boost::asio::io_context.
-//
-// How readiness becomes doRead(): each descriptor owns its Asio socket, and when the
-// reactor wants to hear about it, it asks the descriptor to async_wait on that socket
-// (FileDescriptor::asyncWait), handing it a ReadyHandler. Asio's loop, io_context::run,
-// sleeps in epoll_wait; when the socket is ready it calls the handler, which calls
-// dispatch() below: dispatch calls doRead() (or doWrite()) and, if the descriptor is
-// still watched, waits again. Delayed calls share the loop through one Asio timer.
-//
-// Read it from the top: dispatch and what it calls (the article's path), then how a
-// descriptor is added and removed, then callLater and the timer, then run and stop.
+/// \brief The reactor: Twisted's vocabulary on one boost::asio::io_context, whose
+/// readiness becomes doRead() and doWrite().
+///
+/// How readiness becomes doRead(): each descriptor owns its Asio socket, and when the
+/// reactor wants to hear about it, it asks the descriptor to async_wait on that socket
+/// (FileDescriptor::asyncWait), handing it a ReadyHandler. Asio's loop, io_context::run,
+/// sleeps in epoll_wait; when the socket is ready it calls the handler, which calls
+/// dispatch() below: dispatch calls doRead() (or doWrite()) and, if the descriptor is
+/// still watched, waits again. Delayed calls share the loop through one Asio timer.
+///
+/// Read it from the top: dispatch and what it calls (the article's path), then how a
+/// descriptor is added and removed, then callLater and the timer, then run and stop.
 #include "part04-raw-reactor/reactor.hpp"
 
 #include <csignal>

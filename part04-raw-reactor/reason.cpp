@@ -1,6 +1,5 @@
 /// \file
-/// \brief Reasons: the kind of an ending, and its message.
-// Reasons: which kind of failure, and the error code behind it.
+/// \brief Reasons: the kind of an ending, its message, and the error code behind it.
 #include "part04-raw-reactor/reason.hpp"
 
 #include <utility>

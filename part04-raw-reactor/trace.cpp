@@ -1,6 +1,5 @@
 /// \file
 /// \brief Trace: the lines of `--trace`, and the names in them.
-// Trace: the lines of --trace, and the names in them.
 #include "part04-raw-reactor/trace.hpp"
 
 #include <chrono>

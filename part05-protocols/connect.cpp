@@ -1,15 +1,14 @@
 /// \file
 /// \brief connectTCP(): resolving, connecting, and handing the connection to a protocol.
-// connectTCP(): a client connection, from name resolution to a running protocol.
-//
-// The TCP transport of a client exists before it is connected, as in Twisted:
-// TcpClient is a TcpTransport with an extra first phase. It resolves the host with
-// reactor.resolve() (an IP address needs no lookup), opens its socket and asks Asio to
-// connect it (async_connect). That returns at once; Asio waits for the socket to turn
-// writable, asks it how the connect went (SO_ERROR), as Twisted's BaseClient.doConnect
-// does, and calls our doConnect() with the answer. Success: the factory builds the
-// protocol and the transport starts reading. Failure: the next address, if the name
-// had several, or the factory's clientConnectionFailed().
+///
+/// The TCP transport of a client exists before it is connected, as in Twisted:
+/// TcpClient is a TcpTransport with an extra first phase. It resolves the host with
+/// reactor.resolve() (an IP address needs no lookup), opens its socket and asks Asio to
+/// connect it (async_connect). That returns at once; Asio waits for the socket to turn
+/// writable, asks it how the connect went (SO_ERROR), as Twisted's BaseClient.doConnect
+/// does, and calls our doConnect() with the answer. Success: the factory builds the
+/// protocol and the transport starts reading. Failure: the next address, if the name
+/// had several, or the factory's clientConnectionFailed().
 #include "part05-protocols/connect.hpp"
 
 #include <algorithm>

@@ -1,12 +1,11 @@
 /// \file
 /// \brief `fastpoetry`: the concurrent poetry server on listenTCP() and a ServerFactory.
-// fastpoetry: a poetry server on listenTCP() and a ServerFactory.
-//
-// Each client gets the whole poem as fast as it reads: the protocol is a pull
-// producer that writes one piece of the poem each time the transport has sent the
-// last, then unregisters and asks the transport to loseConnection(). All clients
-// share one read-only copy of the poem; each connection holds only its position.
-// One process, one thread, one reactor, and any number of clients at the same time.
+///
+/// Each client gets the whole poem as fast as it reads: the protocol is a pull
+/// producer that writes one piece of the poem each time the transport has sent the
+/// last, then unregisters and asks the transport to loseConnection(). All clients
+/// share one read-only copy of the poem; each connection holds only its position.
+/// One process, one thread, one reactor, and any number of clients at the same time.
 #include <algorithm>
 #include <csignal>
 #include <cstdint>

@@ -1,6 +1,5 @@
 /// \file
-/// \brief listenTCP(): a listening socket whose doRead() accepts.
-// listenTCP(): a listening socket is a read descriptor whose doRead() accepts.
+/// \brief listenTCP(): a listening socket is a read descriptor whose doRead() accepts.
 #include "part05-protocols/listen.hpp"
 
 #include <iostream>

@@ -1,13 +1,13 @@
 /// \file
-/// \brief TcpTransport: a part04 read and write descriptor that feeds a protocol.
-// The TCP transport: where part05's Transport meets part04's descriptors.
-//
-// Everything here is Asio's synchronous socket calls on a non-blocking socket,
-// with error_code: read_some and write_some return at once, would_block when the
-// kernel has nothing for us or no room. The waiting is the reactor's. A read never
-// waits because the reactor only calls doRead() when the socket is readable, and a
-// write never waits because what the kernel does not take now waits in queued_ for
-// the next doWrite().
+/// \brief TcpTransport: where part05's Transport meets part04's descriptors, a read
+/// and write descriptor that feeds a protocol.
+///
+/// Everything here is Asio's synchronous socket calls on a non-blocking socket,
+/// with error_code: read_some and write_some return at once, would_block when the
+/// kernel has nothing for us or no room. The waiting is the reactor's. A read never
+/// waits because the reactor only calls doRead() when the socket is readable, and a
+/// write never waits because what the kernel does not take now waits in queued_ for
+/// the next doWrite().
 #include "part05-protocols/tcp.hpp"
 
 #include <array>
