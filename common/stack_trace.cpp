@@ -6,14 +6,23 @@
 #include <filesystem>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/stacktrace.hpp>
 
 namespace poetry {
 
-std::string shortFunctionName(const std::string& name) {
+std::string shortFunctionName(const std::string& fullName) {
     static const std::string anonymous = "(anonymous namespace)::";
+    // A thunk adjusts `this` for a base class, then runs the function itself: the
+    // reader wants the function.
+    std::string_view name = fullName;
+    for (std::string_view thunk : {"virtual thunk to ", "non-virtual thunk to "}) {
+        if (name.starts_with(thunk)) {
+            name.remove_prefix(thunk.size());
+        }
+    }
     std::string out;
     int angles = 0;  // inside template arguments
     int parens = 0;  // inside a parameter list

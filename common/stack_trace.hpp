@@ -29,8 +29,10 @@ namespace poetry {
 void printStack(std::ostream& out, const boost::stacktrace::stacktrace& stack, bool full);
 
 /// A function name as printStack() shows it: `a::B<int>::f(char const*) const`
-/// becomes `a::B::f`, `{lambda(int)#1}` becomes `{lambda#1}`, and a name in an
-/// anonymous namespace loses its `(anonymous namespace)::`.
+/// becomes `a::B::f`, `{lambda(int)#1}` becomes `{lambda#1}`, a name in an
+/// anonymous namespace loses its `(anonymous namespace)::`, and a thunk
+/// (`virtual thunk to a::B::f(int)`, which adjusts `this` for a base class) is
+/// named after its function.
 std::string shortFunctionName(const std::string& name);
 
 /// A source path as printStack() shows it: relative to `root` (the project)

@@ -74,8 +74,9 @@ class TcpClient : public TcpTransport {
 
     //! [client_connectionLost]
     // Called by the reactor once the made connection has ended: the protocol hears
-    // first, then the factory.
-    void connectionLost(const Reason& reason) override {
+    // first, then the factory. Not inlined, so ex2's stacks show this frame with the
+    // line of each call.
+    [[gnu::noinline]] void connectionLost(const Reason& reason) override {
         std::shared_ptr<Connector> connector = std::move(connector_);
         if (!connector) {
             return;  // already reported

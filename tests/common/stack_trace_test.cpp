@@ -40,6 +40,18 @@ TEST(ShortFunctionName, DropsTheAnonymousNamespace) {
     EXPECT_EQ(shortFunctionName("main"), "main");
 }
 
+// A call through a base class with a virtual base (a transport is a part04
+// FileDescriptor) goes through a thunk, which the compiler may fill with the
+// function's own body: the frame is the function's.
+TEST(ShortFunctionName, NamesAThunkAfterItsFunction) {
+    EXPECT_EQ(shortFunctionName("virtual thunk to poetry::protocols::detail::TcpClient::"
+                                "connectionLost(poetry::reactor::Reason const&)"),
+              "poetry::protocols::detail::TcpClient::connectionLost");
+    EXPECT_EQ(shortFunctionName("non-virtual thunk to poetry::protocols::TcpTransport::"
+                                "doRead()"),
+              "poetry::protocols::TcpTransport::doRead");
+}
+
 TEST(ProjectPath, RelativeToTheProjectWhenInsideIt) {
     auto root = std::filesystem::temp_directory_path() / "poetry-project-path-test";
     std::filesystem::create_directories(root / "part05-protocols");
