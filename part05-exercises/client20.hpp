@@ -2,10 +2,15 @@
 /// \brief What every exercise starts from: client 2.0's classes and its main loop.
 ///
 /// The classes are read where the article has them, in client 2.0's own program
-/// file; defining PROTOCOL_GET_POETRY_CLASSES_ONLY leaves that program's main out.
-/// An exercise derives its protocol from poetry::client::PoetryProtocol (or, for
-/// lines, from LineReceiver) and its factory from poetry::client::PoetryClientFactory,
-/// whose constructor it ends with setProtocol<ItsProtocol>().
+/// file; defining PROTOCOL_GET_POETRY_CLASSES_ONLY leaves that program's main out,
+/// and the file's out-of-line definitions are inline, so any number of files of one
+/// program may include this header.
+///
+/// An exercise derives its factory from poetry::client::PoetryClientFactory, whose
+/// constructor it ends with setProtocol<ItsProtocol>(), and its protocol from
+/// poetry::client::PoetryProtocol. Ex5's protocol is a LineReceiver instead, which
+/// that setProtocol() refuses at compile time: its factory calls
+/// ClientFactory::setProtocol() and stamps the task number in its own buildProtocol().
 #pragma once
 
 #include <vector>

@@ -91,17 +91,18 @@ class TimeoutPoetryFactory : public client::PoetryClientFactory {
 //! [factory]
 
 //! [callbacks]
-void TimeoutPoetryProtocol::connectionMade() {
+// `inline`, as in a header: the unit tests include this file too.
+inline void TimeoutPoetryProtocol::connectionMade() {
     auto& factory = factoryAs<TimeoutPoetryFactory>();
     deadline_ = factory.clock().callLater(factory.timeout(), [this] { timeOut(); });
 }
 
-void TimeoutPoetryProtocol::timeOut() {
+inline void TimeoutPoetryProtocol::timeOut() {
     timedOut_ = true;
     transport()->loseConnection();  // connectionLost(ConnectionDone) follows, later
 }
 
-void TimeoutPoetryProtocol::connectionLost(const reactor::Reason& reason) {
+inline void TimeoutPoetryProtocol::connectionLost(const reactor::Reason& reason) {
     if (deadline_->active()) {
         deadline_->cancel();  // the poem ended in time (or broke): no timeout any more
     }

@@ -54,12 +54,13 @@ class LinePoetryFactory : public poetry::client::PoetryClientFactory {
                       poetry::ClientReport& report, std::function<void()> allDone)
         : PoetryClientFactory(poetryCount, report, std::move(allDone)),
           maxLineLength_(maxLineLength) {
-        setProtocol<LinePoetryProtocol>();
+        // Client 2.0's own setProtocol() takes only PoetryProtocols, and this one is
+        // a LineReceiver: so the plain factory's, and a buildProtocol() of our own.
+        ClientFactory::setProtocol<LinePoetryProtocol>();
     }
 
-    // Client 2.0's buildProtocol() stamps PoetryProtocols, and this protocol is a
-    // LineReceiver instead: so start from the plain ClientFactory's, and stamp the
-    // task number here, with client 2.0's own counter.
+    // Client 2.0's buildProtocol() stamps PoetryProtocols: start from the plain
+    // ClientFactory's, and stamp the task number here, with client 2.0's own counter.
     std::unique_ptr<poetry::protocols::Protocol> buildProtocol(
         const poetry::Address& address) override {
         auto protocol = ClientFactory::buildProtocol(address);

@@ -12,6 +12,7 @@
 ///
 /// The exercises and the unit tests build on these two classes: they define
 /// PROTOCOL_GET_POETRY_CLASSES_ONLY and include this file, which leaves main out.
+#include <concepts>
 #include <cstddef>
 #include <functional>
 #include <map>
@@ -89,6 +90,14 @@ class PoetryClientFactory : public protocols::ClientFactory {
         return protocol;
     }
 
+    /// Factory::setProtocol() for PoetryProtocols only, since buildProtocol() above
+    /// stamps a task number on what it builds: naming any other protocol here does
+    /// not compile. (A factory of other protocols says ClientFactory::setProtocol().)
+    template <std::derived_from<PoetryProtocol> P>
+    void setProtocol() {
+        ClientFactory::setProtocol<P>();
+    }
+
     /// Called by a protocol when its connection has ended: a clean close
     /// (ConnectionDone) means the poem is whole, anything else that it was cut short.
     void poemFinished(int task, std::string poem, const Address& from,
@@ -131,12 +140,14 @@ class PoetryClientFactory : public protocols::ClientFactory {
 //! [PoetryClientFactory]
 
 //! [PoetryProtocol_callbacks]
-void PoetryProtocol::dataReceived(std::string_view data) {
+// `inline`, as in a header: the exercises and tests include this file, and a
+// program may compile it into more than one of its files.
+inline void PoetryProtocol::dataReceived(std::string_view data) {
     poem_.append(data);  // `data` is lent for this call only: keep a copy
     factoryAs<PoetryClientFactory>().report.chunk(taskNum, data.size(), transport()->getPeer());
 }
 
-void PoetryProtocol::connectionLost(const reactor::Reason& reason) {
+inline void PoetryProtocol::connectionLost(const reactor::Reason& reason) {
     factoryAs<PoetryClientFactory>().poemFinished(taskNum, std::move(poem_), transport()->getPeer(),
                                                   reason);
 }
