@@ -51,10 +51,15 @@ class StackProtocol : public poetry::client::PoetryProtocol {
     }
 
     // Beyond the article, not part of the change: reached only when the connection
-    // ended before its first byte (dataReceived() ends the program). There was
-    // nothing to trace, so the download failed, whatever the reason says.
+    // ended before its first byte (dataReceived() ends the program). There was no
+    // stack to show, so the download failed, and a clean close says why in its own
+    // words: "Connection was closed cleanly" would contradict "Lost poem".
     void connectionLost(const Reason& reason) override {
-        PoetryProtocol::connectionLost(Reason(ReasonKind::ConnectionLost, reason.message()));
+        PoetryProtocol::connectionLost(
+            reason.check(ReasonKind::ConnectionDone)
+                ? Reason(ReasonKind::ConnectionLost,
+                         "Connection closed before the first byte: no stack to show")
+                : reason);
     }
 };
 //! [dataReceived]
@@ -66,8 +71,11 @@ int run(int argc, char** argv) {
     cl.options()("full",
                  "print the whole stack as Boost.Stacktrace gives it: every "
                  "frame, whole signatures, paths as recorded");
+    cl.options()("trace",
+                 "print a line on stderr for each thing the reactor does; the step that "
+                 "calls dataReceived() has none, as the program ends inside it (its stack "
+                 "shows it instead)");
     cl.positional("ADDRESS", "a poetry server as [HOST:]PORT or [IPV6]:PORT", -1);
-    poetry::addTraceOption(cl);
     auto values = cl.parse(argc, argv, std::cout);
     if (!values) {
         return poetry::kExitSuccess;  // --help was printed

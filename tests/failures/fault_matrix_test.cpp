@@ -156,7 +156,7 @@ enum class Bytes {
 constexpr int kStillWaiting = -1;  // the "exit code" of a client that must not end
 
 const char* const kRefused = "Connection refused";
-const char* const kDone = "Connection was closed cleanly.";
+const char* const kNoStack = "Connection closed before the first byte: no stack to show";
 const char* const kReset = "Connection reset by peer";
 const char* const kOutOfMemory = "out of memory";
 const char* const kTimedOut = "Timed out after 0.5 s";
@@ -229,7 +229,7 @@ const Row kMatrix[] = {
     {C::c21,      P::endless,       1, E::lost,   kOutOfMemory, B::some,  kGrows, {"-q"}},
 
     {C::stack,    P::refuse,        1, E::failed, kRefused,     B::none},
-    {C::stack,    P::empty,         1, E::lost,   kDone,        B::sent,  "ended before a first byte: nothing to trace"},
+    {C::stack,    P::empty,         1, E::lost,   kNoStack,     B::sent,  "ended before a first byte: nothing to trace"},
     {C::stack,    P::resetAtStart,  1, E::lost,   kReset,       B::sent,  "ended before a first byte: nothing to trace"},
     {C::stack,    P::resetMidPoem,  0, E::none,   "",           B::none,  "traces the first bytes and stops: the reset comes later"},
     {C::stack,    P::resetAtEnd,    0, E::none,   "",           B::none,  "traces the first bytes and stops"},
