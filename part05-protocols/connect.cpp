@@ -220,7 +220,9 @@ Connector::Connector(reactor::Reactor& reactor, Address destination, ClientFacto
       factory_(factory),
       timeout_(timeout) {}
 
-Connector::~Connector() = default;
+Connector::~Connector() {
+    cancelTimeout();  // the timeout call holds `this`
+}
 
 //! [connect]
 void Connector::connect() {
@@ -231,12 +233,11 @@ void Connector::connect() {
     // The transport exists before the connection, and long before the protocol.
     auto transport = std::make_shared<detail::TcpClient>(reactor_, shared_from_this());
     transport_ = transport;
-    timeoutCall_ = reactor_.callLater(timeout_, [weak = weak_from_this()] {
-        if (auto self = weak.lock()) {
-            if (auto client = self->transport_.lock()) {
-                client->failIfNotConnected(
-                    Reason(ReasonKind::TimeoutError, "User timeout caused connection failure."));
-            }
+    // `this` is safe: ~Connector() cancels the call.
+    timeoutCall_ = reactor_.callLater(timeout_, [this] {
+        if (auto client = transport_.lock()) {
+            client->failIfNotConnected(
+                Reason(ReasonKind::TimeoutError, "User timeout caused connection failure."));
         }
     });
     factory_.startedConnecting(*this);
