@@ -167,7 +167,7 @@ class TcpClient : public TcpTransport {
         if (error == asio::error::connection_reset) {
             // Connected, and already reset (a server that sent and dropped at
             // once): a connection that was made and lost, not a failure to connect.
-            rememberError(error);
+            rememberReset();
         } else if (error) {
             failOrTryNextAddress(Reason::connectFailed(error));  // refused, unreachable, ...
             return;

@@ -91,8 +91,8 @@ void TcpTransport::startProtocol(std::unique_ptr<Protocol> protocol) {
     if (error == asio::error::would_block) {
         return std::nullopt;  // nothing after all; wait for the next readiness
     }
-    if (error == asio::error::eof && pendingError_) {
-        return Reason::connectionEnded(pendingError_);  // it ended, but not cleanly
+    if (error == asio::error::eof && resetEarly_) {
+        return Reason::connectionEnded(asio::error::connection_reset);  // not cleanly
     }
     return Reason::connectionEnded(error);  // eof: ConnectionDone; a reset: ConnectionLost
 }

@@ -119,10 +119,10 @@ class TcpTransport : public Transport,
     /// connection).
     void adoptSocket(const boost::asio::ip::tcp::endpoint& peer) { peer_ = addressOf(peer); }
 
-    /// Remembers an error that ended the connection before we got to read: the
-    /// bytes that arrived before it are still delivered, and then the error is
-    /// reported instead of a clean end of stream.
-    void rememberError(boost::system::error_code error) { pendingError_ = error; }
+    /// Remembers that the connection was reset before we got to read (the connect
+    /// itself reported the reset): the bytes that arrived before it are still
+    /// delivered, and then the reset is reported instead of a clean end of stream.
+    void rememberReset() { resetEarly_ = true; }
 
     /// Reads and drops the peer's unread bytes, so an orderly close is not a reset.
     void discardUnreadInput();
@@ -139,8 +139,8 @@ class TcpTransport : public Transport,
     bool connected_ = false;
     bool disconnecting_ = false;  // loseConnection(): close once queued_ is sent
     bool aborting_ = false;
-    bool lost_ = false;                       // connectionLost() has run
-    boost::system::error_code pendingError_;  // see rememberError(); empty: none
+    bool lost_ = false;        // connectionLost() has run
+    bool resetEarly_ = false;  // see rememberReset()
 };
 
 }  // namespace poetry::protocols
