@@ -125,17 +125,25 @@ std::vector<std::string> print(const poetry::ServerOptions& options) {
     return args;
 }
 
-void checkClient(const std::vector<std::string>& args) {
-    std::optional<poetry::ClientOptions> parsed;
+// Checks one command line of a kind (client or server): it is used, or it is a
+// one-line usage error; and what was accepted, printed back and parsed again, gives
+// the same options. `line` makes the CommandLine, `read` turns values into options.
+template <typename Options>
+void checkCommandLine(const char* kind, poetry::CommandLine (*line)(),
+                      Options (*read)(const poetry::po::variables_map&),
+                      bool (*same)(const Options&, const Options&),
+                      const std::vector<std::string>& args) {
+    std::optional<Options> parsed;
     auto [code, err] = runQuietly([&] {
         std::optional<poetry::po::variables_map> values;
-        parseArgs(clientLine(), args, values);
+        parseArgs(line(), args, values);
         if (values) {
-            parsed = poetry::clientOptions(*values);
+            parsed = read(*values);
         }
         return 0;
     });
-    check(code == 0 || code == 2, "a client's command line is used or a usage error", err);
+    check(code == 0 || code == 2,
+          std::string("a ") + kind + "'s command line is used or a usage error", err);
     if (code == 2) {
         check(err.size() > 1 && err.find('\n') == err.size() - 1, "a usage error is one line", err);
         return;
@@ -145,39 +153,19 @@ void checkClient(const std::vector<std::string>& args) {
         return;  // --help
     }
     std::optional<poetry::po::variables_map> values;
-    parseArgs(clientLine(), print(*parsed), values);
-    check(values.has_value(), "a printed client command line is not --help");
-    auto again = poetry::clientOptions(*values);
-    check(again.quiet == parsed->quiet && again.addresses == parsed->addresses,
-          "parse, print, parse gives the same client options");
+    parseArgs(line(), print(*parsed), values);
+    check(values.has_value(), std::string("a printed ") + kind + " command line is not --help");
+    check(same(read(*values), *parsed),
+          std::string("parse, print, parse gives the same ") + kind + " options");
 }
 
-void checkServer(const std::vector<std::string>& args) {
-    std::optional<poetry::ServerOptions> parsed;
-    auto [code, err] = runQuietly([&] {
-        std::optional<poetry::po::variables_map> values;
-        parseArgs(serverLine(), args, values);
-        if (values) {
-            parsed = poetry::serverOptions(*values);
-        }
-        return 0;
-    });
-    check(code == 0 || code == 2, "a server's command line is used or a usage error", err);
-    if (code == 2) {
-        check(err.size() > 1 && err.find('\n') == err.size() - 1, "a usage error is one line", err);
-        return;
-    }
-    check(err.empty(), "nothing on stderr when the command line is good", err);
-    if (!parsed) {
-        return;  // --help
-    }
-    std::optional<poetry::po::variables_map> values;
-    parseArgs(serverLine(), print(*parsed), values);
-    check(values.has_value(), "a printed server command line is not --help");
-    auto again = poetry::serverOptions(*values);
-    check(again.port == parsed->port && again.iface == parsed->iface &&
-              again.quiet == parsed->quiet && again.poetryFile == parsed->poetryFile,
-          "parse, print, parse gives the same server options");
+bool sameClient(const poetry::ClientOptions& a, const poetry::ClientOptions& b) {
+    return a.quiet == b.quiet && a.addresses == b.addresses;
+}
+
+bool sameServer(const poetry::ServerOptions& a, const poetry::ServerOptions& b) {
+    return a.port == b.port && a.iface == b.iface && a.quiet == b.quiet &&
+           a.poetryFile == b.poetryFile;
 }
 
 }  // namespace
@@ -200,9 +188,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         check(unquote(shown) == args[i], "quote() can be read back", shown);
     }
     if (server) {
-        checkServer(args);
+        checkCommandLine("server", serverLine, poetry::serverOptions, sameServer, args);
     } else {
-        checkClient(args);
+        checkCommandLine("client", clientLine, poetry::clientOptions, sameClient, args);
     }
     return 0;
 }

@@ -72,6 +72,13 @@ class Observer {
 /// `lambda in Class::function()`. For observers' lines and their callers.
 std::string className(const std::type_info& type);
 
+/// The class name of what `object` really is (its dynamic type, for a class with
+/// virtual functions), as className(const std::type_info&) writes it.
+template <typename T>
+std::string className(const T& object) {
+    return className(typeid(object));
+}
+
 /// `Kind` for a clean close, `Kind: message` for anything else: how an observer
 /// writes a reason on one line.
 std::string reasonSummary(const Reason& reason);

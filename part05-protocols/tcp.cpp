@@ -66,7 +66,7 @@ void TcpTransport::startProtocol(std::unique_ptr<Protocol> protocol) {
     connected_ = true;
     reactor_.addReader(shared_from_this());
     if (auto* observer = reactor_.observer()) {  // --trace
-        observer->calling(reactor::className(typeid(*protocol_)), "makeConnection()");
+        observer->calling(reactor::className(*protocol_), "makeConnection()");
     }
     protocol_->makeConnection(*this);
 }
@@ -81,7 +81,7 @@ void TcpTransport::startProtocol(std::unique_ptr<Protocol> protocol) {
     if (!error) {
         if (protocol_) {
             if (auto* observer = reactor_.observer()) {  // --trace
-                observer->calling(reactor::className(typeid(*protocol_)),
+                observer->calling(reactor::className(*protocol_),
                                   "dataReceived(" + std::to_string(n) + " bytes)");
             }
             protocol_->dataReceived(std::string_view(buffer.data(), n));
@@ -231,7 +231,7 @@ void TcpTransport::connectionLost(const Reason& reason) {
     if (protocol_) {
         std::unique_ptr<Protocol> protocol = std::move(protocol_);
         if (auto* observer = reactor_.observer()) {  // --trace
-            observer->calling(reactor::className(typeid(*protocol)),
+            observer->calling(reactor::className(*protocol),
                               "connectionLost(" + reactor::reasonSummary(reason) + ")");
         }
         protocol->connectionLost(reason);
