@@ -11,10 +11,6 @@
 namespace poetry::test {
 namespace {
 
-std::size_t sizeOf(const char* poem) {
-    return readFile(poemPath(poem)).size();
-}
-
 TEST(BlockingClient, DownloadsEveryPoemInOrderWithExactByteCounts) {
     Server a("slowpoetry", {"--delay", "0", "--num-bytes", "30", poemPath("ecstasy.txt")});
     Server b("slowpoetry", {"--delay", "0", poemPath("fascination.txt")});
@@ -30,7 +26,7 @@ TEST(BlockingClient, DownloadsEveryPoemInOrderWithExactByteCounts) {
     for (int i = 0; i < 3; ++i) {
         std::string task = "Task " + std::to_string(i + 1) + ": ";
         EXPECT_EQ(lines[2 * i], task + "get poetry from: " + servers[i]->address());
-        std::regex got(task + "got " + std::to_string(sizeOf(poems[i])) +
+        std::regex got(task + "got " + std::to_string(poemSize(poems[i])) +
                        " bytes of poetry from 127\\.0\\.0\\.1:" +
                        std::to_string(servers[i]->port()) + R"( in \d+:\d\d:\d\d\.\d{6})");
         EXPECT_TRUE(std::regex_match(lines[2 * i + 1], got)) << lines[2 * i + 1];
@@ -64,7 +60,7 @@ TEST(BlockingClient, TimelineRowsComeTaskAfterTask) {
         bytes[row.task] += row.bytes;
     }
     for (int task = 1; task <= 3; ++task) {
-        EXPECT_EQ(bytes[task], sizeOf(poems[task - 1])) << "task " << task;
+        EXPECT_EQ(bytes[task], poemSize(poems[task - 1])) << "task " << task;
     }
 }
 
@@ -93,9 +89,9 @@ TEST(BlockingClient, ARefusedAddressFailsAloneAndExitsOne) {
     RunResult r = run("blocking-get-poetry", {a.address(), refused, b.address()});
     EXPECT_EQ(r.exitCode, 1);
     EXPECT_EQ(r.err, "Failed to connect to: " + refused + " (Connection refused)\n");
-    EXPECT_NE(r.out.find("Task 1: got " + std::to_string(sizeOf("science.txt")) + " bytes"),
+    EXPECT_NE(r.out.find("Task 1: got " + std::to_string(poemSize("science.txt")) + " bytes"),
               std::string::npos);
-    EXPECT_NE(r.out.find("Task 3: got " + std::to_string(sizeOf("fascination.txt")) + " bytes"),
+    EXPECT_NE(r.out.find("Task 3: got " + std::to_string(poemSize("fascination.txt")) + " bytes"),
               std::string::npos);
     auto lines = splitLines(r.out);
     EXPECT_TRUE(std::regex_match(lines.back(),

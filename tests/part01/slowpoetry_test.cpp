@@ -42,7 +42,7 @@ TEST(SlowPoetry, PrintsAChunkLinePerChunk) {
     Server server("slowpoetry", {"--delay", "0", "--num-bytes", "100", poemPath("science.txt")});
     ClientSocket(server.port()).readAll();
     EXPECT_NE(server.process().readLine().find("Somebody at 127.0.0.1:"), std::string::npos);
-    std::size_t size = readFile(poemPath("science.txt")).size();
+    std::size_t size = poemSize("science.txt");
     for (std::size_t sent = 0; sent < size; sent += 100) {
         EXPECT_EQ(server.process().readLine(),
                   "Sending " + std::to_string(std::min<std::size_t>(100, size - sent)) + " bytes");

@@ -16,10 +16,6 @@
 namespace poetry::test {
 namespace {
 
-std::size_t sizeOf(const char* poem) {
-    return readFile(poemPath(poem)).size();
-}
-
 /// The tutorial's three slow servers, fast enough for a test: each sends its poem
 /// in 20 to 30 chunks, 50 ms apart, so a download takes one to two seconds.
 struct ThreeServers {
@@ -43,8 +39,8 @@ TEST(ReactorClient, DownloadsThreePoemsByteExactAndInterleaved) {
     EXPECT_EQ(r.err, "");
     Output o = parse(r.out);
 
-    const std::size_t sizes[] = {sizeOf("ecstasy.txt"), sizeOf("fascination.txt"),
-                                 sizeOf("alla_sera.txt")};
+    const std::size_t sizes[] = {poemSize("ecstasy.txt"), poemSize("fascination.txt"),
+                                 poemSize("alla_sera.txt")};
     const std::uint16_t ports[] = {servers.ecstasy.port(), servers.fascination.port(),
                                    servers.allaSera.port()};
     for (int task = 1; task <= 3; ++task) {
@@ -146,7 +142,7 @@ TEST(ReactorClient, CountsBytesOfAUtf8PoemSplitMidCharacter) {
     RunResult r = run("reactor-get-poetry", {server.address()});
     ASSERT_EQ(r.exitCode, 0) << r.err;
     Output o = parse(r.out);
-    EXPECT_EQ(o.totals[1], sizeOf("alla_sera.txt"));
+    EXPECT_EQ(o.totals[1], poemSize("alla_sera.txt"));
     EXPECT_EQ(o.totals[1], 577u);
     EXPECT_EQ(o.chunkBytes[1], 577u);
 }
@@ -183,9 +179,9 @@ TEST(ReactorClient, ALostPoemIsReportedAndCountsAsFailed) {
         << r.err;
     EXPECT_EQ(m[1], std::to_string(bad.port()));
     Output o = parse(r.out);
-    EXPECT_EQ(o.totals[1], sizeOf("science.txt"));
+    EXPECT_EQ(o.totals[1], poemSize("science.txt"));
     EXPECT_EQ(std::to_string(o.totals[2]), m[2]);
-    EXPECT_LT(o.totals[2], sizeOf("ecstasy.txt"));
+    EXPECT_LT(o.totals[2], poemSize("ecstasy.txt"));
     EXPECT_TRUE(std::regex_match(o.lines.back(), m, kSummary));
     EXPECT_EQ(m[1], "1");
     EXPECT_EQ(m[2], " (1 failed)");
@@ -213,9 +209,9 @@ TEST(BrokenReactorClient, DownloadsEverythingButNeverInterleaves) {
     RunResult r = run("reactor-get-poetry-broken", servers.addresses());
     ASSERT_EQ(r.exitCode, 0) << r.err;
     Output o = parse(r.out);
-    EXPECT_EQ(o.totals[1], sizeOf("ecstasy.txt"));
-    EXPECT_EQ(o.totals[2], sizeOf("fascination.txt"));
-    EXPECT_EQ(o.totals[3], sizeOf("alla_sera.txt"));
+    EXPECT_EQ(o.totals[1], poemSize("ecstasy.txt"));
+    EXPECT_EQ(o.totals[2], poemSize("fascination.txt"));
+    EXPECT_EQ(o.totals[3], poemSize("alla_sera.txt"));
     // Each task's chunk lines form one block: the first doRead held the loop
     // until its poem was complete.
     EXPECT_EQ(switches(o.chunkTasks), 2) << r.out;
@@ -236,9 +232,9 @@ TEST(BrokenReactorClient, TimelineLanesComeInBlocks) {
     for (const auto& row : rows) {
         bytes[row.task] += row.bytes;
     }
-    EXPECT_EQ(bytes[1], sizeOf("ecstasy.txt"));
-    EXPECT_EQ(bytes[2], sizeOf("fascination.txt"));
-    EXPECT_EQ(bytes[3], sizeOf("alla_sera.txt"));
+    EXPECT_EQ(bytes[1], poemSize("ecstasy.txt"));
+    EXPECT_EQ(bytes[2], poemSize("fascination.txt"));
+    EXPECT_EQ(bytes[3], poemSize("alla_sera.txt"));
 }
 
 // --trace of the broken variant: one doRead per socket, and it returns
@@ -266,9 +262,9 @@ TEST(BrokenReactorClient, TraceShowsOneDoReadPerPoem) {
     }
     // And that one call read all of it: every chunk line of the task.
     Output o = parse(r.out);
-    EXPECT_EQ(o.chunkBytes[1], sizeOf("ecstasy.txt"));
-    EXPECT_EQ(o.chunkBytes[2], sizeOf("fascination.txt"));
-    EXPECT_EQ(o.chunkBytes[3], sizeOf("alla_sera.txt"));
+    EXPECT_EQ(o.chunkBytes[1], poemSize("ecstasy.txt"));
+    EXPECT_EQ(o.chunkBytes[2], poemSize("fascination.txt"));
+    EXPECT_EQ(o.chunkBytes[3], poemSize("alla_sera.txt"));
 }
 
 TEST(BrokenReactorClient, ARefusedAddressAbortsTooWithOneClearLine) {

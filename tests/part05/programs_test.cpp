@@ -54,9 +54,9 @@ TEST(Client20, ThreeSlowServersAndARefusedAddress) {
     Output o = parse(result.out);
     EXPECT_EQ(counts(o.summary), std::make_pair(3, 1));
     std::map<std::uint16_t, std::size_t> expected = {
-        {ecstasy.port(), readFile(poemPath("ecstasy.txt")).size()},
-        {science.port(), readFile(poemPath("science.txt")).size()},
-        {fascination.port(), readFile(poemPath("fascination.txt")).size()}};
+        {ecstasy.port(), poemSize("ecstasy.txt")},
+        {science.port(), poemSize("science.txt")},
+        {fascination.port(), poemSize("fascination.txt")}};
     ASSERT_EQ(o.totals.size(), 3u);
     for (const auto& [task, total] : o.totals) {
         ASSERT_TRUE(o.ports.count(task)) << "task " << task << " has no chunk line";
@@ -142,7 +142,7 @@ TEST(Client20, TraceShowsEachChunkFromReadinessToDataReceived) {
         }
     }
     EXPECT_EQ(state, Lost) << result.err;
-    EXPECT_EQ(bytes, readFile(poemPath("science.txt")).size());
+    EXPECT_EQ(bytes, poemSize("science.txt"));
     EXPECT_GE(chunks, 2) << "the slow server sends 100 bytes at a time";
 }
 
@@ -203,7 +203,7 @@ TEST(Client20, AServerThatResetsMidPoemIsLostNotDone) {
     const std::regex lost(R"(Lost poem from 127\.0\.0\.1:(\d+) after (\d+) bytes \((.+)\)\n)");
     ASSERT_TRUE(std::regex_match(result.err, m, lost)) << result.err;
     EXPECT_EQ(std::stoul(m[1]), reset.port());
-    EXPECT_LT(std::stoul(m[2]), readFile(poemPath("ecstasy.txt")).size());
+    EXPECT_LT(std::stoul(m[2]), poemSize("ecstasy.txt"));
     Output o = parse(result.out);
     EXPECT_EQ(counts(o.summary), std::make_pair(0, 1));
 }

@@ -43,6 +43,10 @@ std::string poemPath(const std::string& name) {
     return poetryDir() + "/" + name;
 }
 
+std::size_t poemSize(const std::string& name) {
+    return readFile(poemPath(name)).size();
+}
+
 std::string readFile(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {

@@ -23,6 +23,9 @@ std::string poetryDir();
 /// The full path of a shipped poem, e.g. poemPath("ecstasy.txt").
 std::string poemPath(const std::string& name);
 
+/// The size in bytes of a shipped poem, e.g. poemSize("ecstasy.txt").
+std::size_t poemSize(const std::string& name);
+
 /// Reads a whole file as bytes (a test failure if it cannot).
 std::string readFile(const std::string& path);
 
