@@ -218,6 +218,10 @@ int runMain(const std::string& program, const std::function<int()>& body) {
         std::cerr << program << ": error: " << describeError(e) << std::endl;
         status = kExitFailure;
     }
+    return finishOutput(program, status);
+}
+
+int finishOutput(const std::string& program, int status) {
     // A poem that could not be printed was not delivered: say so, as cat does.
     std::string why;
     if (!standardOutputWritten(why)) {

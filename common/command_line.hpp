@@ -94,6 +94,16 @@ class CommandLine {
 /// standard output: REASON` and turns a success into kExitFailure.
 int runMain(const std::string& program, const std::function<int()>& body);
 
+/// Flushes stdout and checks that everything written to it arrived; returns the
+/// exit status to end with.
+///
+/// If a write failed, prints `PROGRAM: error: cannot write to standard output:
+/// REASON` and turns kExitSuccess into kExitFailure; otherwise returns `status`.
+/// runMain() calls it when the body returns. A program that ends itself from
+/// inside its run (the stack demo's `std::_Exit`, which skips runMain()) calls it
+/// first, so its output is checked too.
+int finishOutput(const std::string& program, int status);
+
 /// What every poetry client takes: addresses and `-q/--quiet`, and the ways to watch
 /// a run that some clients offer (ClientExtras).
 struct ClientOptions {

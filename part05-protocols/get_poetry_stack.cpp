@@ -46,8 +46,8 @@ class StackProtocol : public poetry::client::PoetryProtocol {
     [[gnu::noinline]] void dataReceived(std::string_view data) override {
         (void)data;
         poetry::printStack(std::cout, boost::stacktrace::stacktrace(), fullStack);
-        std::cout << std::flush;
-        std::_Exit(poetry::kExitSuccess);  // the article's os._exit(0): stop right here
+        // The article's os._exit(0): stop right here, once the stack is out.
+        std::_Exit(poetry::finishOutput("protocol-get-poetry-stack", poetry::kExitSuccess));
     }
 
     // Beyond the article, not part of the change: reached only when the connection
