@@ -13,7 +13,6 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -22,8 +21,6 @@
 #include <set>
 #include <stdexcept>
 #include <string>
-#include <system_error>
-#include <utility>
 #include <vector>
 
 #include "support/client_output.hpp"
@@ -431,23 +428,6 @@ TEST(Fastpoetry, TraceShowsTheAcceptAndTheSignalThatStopsIt) {
     EXPECT_EQ(trace.lines.back().text, "signal 15 -> reactor.stop()");
 }
 
-// A file or directory of a test's own, removed when the test ends, whether its
-// assertions held or not.
-class RemovedAtEnd {
-  public:
-    explicit RemovedAtEnd(std::filesystem::path path) : path_(std::move(path)) {}
-    ~RemovedAtEnd() {
-        std::error_code ignored;
-        std::filesystem::remove_all(path_, ignored);
-    }
-    RemovedAtEnd(const RemovedAtEnd&) = delete;
-    RemovedAtEnd& operator=(const RemovedAtEnd&) = delete;
-    const std::filesystem::path& path() const { return path_; }
-
-  private:
-    std::filesystem::path path_;
-};
-
 // Out of file descriptors, a server must neither die nor spin, and it must serve
 // again once descriptors free up. That it does not spin (call accept() again at
 // once, forever, because the waiting clients keep the listening socket readable)
@@ -461,9 +441,8 @@ TEST(Fastpoetry, OutOfDescriptorsItSaysSoSurvivesAndRecovers) {
     // with no descriptor left the probe fails and UBSan reports a false error.
     GTEST_SKIP() << "needs a process with no spare descriptor, which UBSan cannot run in";
 #endif
-    RemovedAtEnd file(std::filesystem::temp_directory_path() /
-                      ("fastpoetry_fd_test." + std::to_string(getpid()) + ".txt"));
-    const std::string big = file.path().string();
+    TempPath file("big-poem.txt");  // removed however the test ends
+    const std::string big = file.str();
     {
         std::ofstream out(big, std::ios::binary);
         out << std::string(16 * 1024 * 1024, 'p');  // more than the socket buffers hold
@@ -546,10 +525,8 @@ TEST(Fastpoetry, TwoThousandClientsThatNeverReadATenMegabytePoemFitIn64MiB) {
                      << files.rlim_max;
     }
 
-    RemovedAtEnd dir(std::filesystem::temp_directory_path() /
-                     ("part05-producer-" + std::to_string(::getpid())));
-    std::filesystem::create_directories(dir.path());
-    std::string path = (dir.path() / "ten-megabytes.txt").string();
+    TempPath poemFile("ten-megabytes.txt");  // removed however the test ends
+    const std::string path = poemFile.str();
     std::string poem;
     poem.reserve(10'000'000);
     for (int line = 0; poem.size() < 10'000'000 - 80; ++line) {
