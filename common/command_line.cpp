@@ -14,6 +14,7 @@
 #include <string>
 
 #include "messages.hpp"
+#include "poem_file.hpp"
 
 namespace poetry {
 
@@ -301,8 +302,30 @@ ServerOptions serverOptions(const po::variables_map& values) {
         throw UsageError("--iface must not be empty");
     }
     result.quiet = values.count("quiet") != 0;
+    result.trace = values.count("trace") != 0;
     result.poetryFile = values["POETRY_FILE"].as<std::string>();
     return result;
+}
+
+std::optional<ServerOptions> parseServerCommandLine(const std::string& program,
+                                                    const std::string& summary, int argc,
+                                                    const char* const argv[], bool trace) {
+    CommandLine commandLine(program, "[options] POETRY_FILE", summary);
+    addServerOptions(commandLine);
+    if (trace) {
+        addTraceOption(commandLine);
+    }
+    auto values = commandLine.parse(argc, argv, std::cout);
+    if (!values) {
+        return std::nullopt;
+    }
+    ServerOptions options = serverOptions(*values);
+    try {
+        options.poem = readPoemFile(options.poetryFile);
+    } catch (const PoemFileError& e) {
+        throw UsageError(e.what());  // the file named on the command line is wrong
+    }
+    return options;
 }
 
 }  // namespace poetry

@@ -143,13 +143,26 @@ struct ServerOptions {
     std::uint16_t port = 0;           ///< 0 lets the system pick a free port.
     std::string iface = "127.0.0.1";  ///< The interface to listen on.
     bool quiet = false;               ///< Do not print per-client and per-chunk lines.
-    std::string poetryFile;           ///< The poem to serve.
+    std::string poetryFile;           ///< The poem to serve, as named on the command line.
+    std::string poem;                 ///< Its bytes, read by parseServerCommandLine().
+    bool trace = false;               ///< `--trace` (fastpoetry).
 };
 
 /// Adds `--port`, `--iface`, `--quiet` and the `POETRY_FILE` argument to a server's command line.
 void addServerOptions(CommandLine& commandLine);
 
-/// Reads the options addServerOptions() declared; throws UsageError for a bad port.
+/// Reads the options addServerOptions() declared (and `--trace`, if declared); throws
+/// UsageError for a bad port. Leaves `poem` empty.
 ServerOptions serverOptions(const po::variables_map& values);
+
+/// The whole command line of a server that takes only addServerOptions()' options and,
+/// with `trace`, `--trace`: declares them, parses `argv`, reads the poem into `poem`,
+/// and returns the options, or nothing when `--help` was printed. Throws UsageError
+/// like CommandLine::parse(), and for a poem file that cannot be served (missing, not
+/// a regular file, empty: see readPoemFile()). A server with options of its own
+/// builds its own CommandLine.
+std::optional<ServerOptions> parseServerCommandLine(const std::string& program,
+                                                    const std::string& summary, int argc,
+                                                    const char* const argv[], bool trace);
 
 }  // namespace poetry

@@ -85,7 +85,7 @@ class Reason {
                                   boost::system::error_code error = {});
 
     /// A clean close by the peer (or by our own loseConnection()).
-    static Reason connectionDone();
+    static Reason connectionDone() { return connectionEnded({}); }
 
     /// True when this reason is `kind` or a kind below it in the tree.
     bool check(ReasonKind kind) const;

@@ -19,7 +19,6 @@
 #include "common/report.hpp"
 #include "part04-raw-reactor/reactor.hpp"
 #include "part04-raw-reactor/reason.hpp"
-#include "part04-raw-reactor/trace.hpp"
 #include "part05-exercises/client20.hpp"
 
 namespace {
@@ -81,10 +80,10 @@ int run(int argc, char** argv) {
     const poetry::ClientOptions& options = *parsed;
 
     poetry::reactor::Reactor reactor;
-    poetry::reactor::traceIf(options.trace, reactor);  // --trace
+    poetry::trace::Tracing tracing(options.trace, reactor);  // --trace
     poetry::ClientReport report(options.quiet);
     VerdictFactory factory(options.addresses.size(), report, [&reactor] { reactor.stop(); });
-    return poetry::exercises::getPoetry(reactor, factory, options.addresses);
+    return poetry::exercises::getPoetry(reactor, factory, tracing, options.addresses);
 }
 
 }  // namespace

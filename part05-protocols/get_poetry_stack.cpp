@@ -24,8 +24,8 @@
 #include "common/report.hpp"
 #include "common/stack_trace.hpp"
 #include "part04-raw-reactor/reactor.hpp"
-#include "part04-raw-reactor/trace.hpp"
 #include "part05-protocols/connect.hpp"
+#include "trace/wrapping.hpp"
 
 // Client 2.0's two classes, without its main.
 #define PROTOCOL_GET_POETRY_CLASSES_ONLY
@@ -85,14 +85,14 @@ int run(int argc, char** argv) {
 
     //! [main]
     poetry::reactor::Reactor reactor;
-    poetry::reactor::traceIf(options.trace, reactor);  // --trace
+    poetry::trace::Tracing tracing(options.trace, reactor);  // --trace
     poetry::ClientReport report(false);
     poetry::client::PoetryClientFactory factory(options.addresses.size(), report,
                                                 [&reactor] { reactor.stop(); });
     factory.setProtocol<StackProtocol>();  // build our protocol instead of client 2.0's
     auto start = poetry::Stopwatch::now();
     for (const auto& address : options.addresses) {
-        poetry::protocols::connectTCP(reactor, address.host, address.port, factory);
+        poetry::protocols::connectTCP(reactor, address.host, address.port, tracing.wrap(factory));
     }
     reactor.run();
     //! [main]

@@ -15,6 +15,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "part04-raw-reactor/reactor.hpp"
@@ -76,6 +77,7 @@ class ServeFactory : public ServerFactory {
     Ending ending = Ending::Lose;
     bool refuse = false;                   // buildProtocol() returns null
     int builds = 0;                        // how many times buildProtocol() was called
+    int dataReceived = 0;                  // how many times a protocol's dataReceived() ran
     std::vector<std::string> lost;         // the reasons the server's connections ended with
     std::optional<Reason> lastLost;        // the last of them, whole
     std::function<void()> onLost = [] {};  // called after each connectionLost()
@@ -92,6 +94,7 @@ class ServeProtocol : public Protocol {
             transport()->abortConnection();
         }
     }
+    void dataReceived(std::string_view) override { ++factoryAs<ServeFactory>().dataReceived; }
     void connectionLost(const Reason& reason) override {
         auto& f = factoryAs<ServeFactory>();
         f.lost.push_back(kindName(reason.kind()));
@@ -471,6 +474,32 @@ TEST(Transport, LoseConnectionFlushesEverythingFirst) {
     EXPECT_TRUE(factory.received == serverFactory.payload)
         << "got " << factory.received.size() << " of " << serverFactory.payload.size();
     EXPECT_EQ(factory.events.back(), "clientConnectionLost ConnectionDone");
+}
+
+// After loseConnection() the transport reads no more, as Twisted's does: a peer that
+// sends something and then half-closes (its end of file arrives while the server is
+// still sending) cannot cut off what is left to send, and the protocol hears no
+// dataReceived() once it has asked to close.
+TEST(Transport, LoseConnectionStopsReadingSoAPeerThatHalfClosesGetsEverything) {
+    Reactor reactor;
+    ServeFactory serverFactory;
+    serverFactory.payload.assign(4 * 1024 * 1024, 'p');  // several doWrite() calls' worth
+    serverFactory.onLost = [&] { reactor.stop(); };
+    auto port = poetry::protocols::listenTCP(reactor, 0, serverFactory);
+    std::string got;
+    int error = -1;
+    std::thread peer([&, portNumber = port->getHost().port] {  // a blocking client beside the loop
+        poetry::test::ClientSocket client(portNumber);
+        client.send("a request nobody reads");
+        client.shutdownSending();
+        got = client.readAll(&error);
+    });
+    runWithLimit(reactor);
+    peer.join();
+    EXPECT_EQ(serverFactory.dataReceived, 0);
+    EXPECT_EQ(serverFactory.lost, std::vector<std::string>{"ConnectionDone"});
+    EXPECT_EQ(error, 0);
+    EXPECT_TRUE(got == serverFactory.payload) << "got " << got.size() << " bytes";
 }
 
 TEST(Transport, AbortConnectionIsConnectionAborted) {

@@ -1,25 +1,57 @@
 /// \file
 /// \brief Trace: the lines of `--trace`, and the names in them.
-#include "part04-raw-reactor/trace.hpp"
+#include "trace/trace.hpp"
 
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <memory>
 #include <ostream>
-#include <regex>
 
 #include <boost/core/demangle.hpp>
 
-namespace poetry::reactor {
+namespace poetry::trace {
+
+using reactor::Direction;
+using reactor::FileDescriptor;
+using reactor::Reason;
+using reactor::ReasonKind;
 
 namespace {
 
-// Drops the namespaces from a demangled name: in this project a namespace is
-// lower case (poetry::reactor::), a class is not.
+bool isWordChar(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+}
+
+// Drops the namespaces from a demangled name: in this project a namespace is lower
+// case (poetry::reactor::), a class is not.
 std::string withoutNamespaces(const std::string& name) {
-    static const std::regex kNamespace(R"((\(anonymous namespace\)|\b[a-z_][a-z0-9_]*)::)");
-    return std::regex_replace(name, kNamespace, "");
+    static constexpr std::string_view kAnonymous = "(anonymous namespace)::";
+    std::string out;
+    for (std::size_t i = 0; i < name.size();) {
+        if (name.compare(i, kAnonymous.size(), kAnonymous) == 0) {
+            i += kAnonymous.size();
+            continue;
+        }
+        if (!isWordChar(name[i]) || (i > 0 && isWordChar(name[i - 1]))) {
+            out += name[i++];
+            continue;
+        }
+        std::size_t end = i;  // a whole word starts at i
+        bool lowerCase = true;
+        for (; end < name.size() && isWordChar(name[end]); ++end) {
+            lowerCase = lowerCase && std::isupper(static_cast<unsigned char>(name[end])) == 0;
+        }
+        const bool isNamespace = lowerCase &&
+                                 std::isdigit(static_cast<unsigned char>(name[i])) == 0 &&
+                                 name.compare(end, 2, "::") == 0;
+        if (!isNamespace) {
+            out.append(name, i, end - i);
+        }
+        i = isNamespace ? end + 2 : end;
+    }
+    return out;
 }
 
 // Drops a function's parameter list: "f(int, char)" becomes "f()".
@@ -89,10 +121,15 @@ void Trace::write(const std::string& line) {
     out_ << line << '\n' << std::flush;  // one write per line, so lines never mix
 }
 
+std::string Trace::callName(const FileDescriptor& descriptor, Direction direction) const {
+    (void)descriptor;
+    return direction == Direction::Read ? "doRead" : "doWrite";
+}
+
 void Trace::dispatching(int fd, Direction direction, const FileDescriptor& descriptor) {
-    const bool read = direction == Direction::Read;
-    begin("fd " + std::to_string(fd) + (read ? " readable -> " : " writable -> ") +
-          descriptor.logPrefix() + (read ? ".doRead" : ".doWrite"));
+    begin("fd " + std::to_string(fd) +
+          (direction == Direction::Read ? " readable -> " : " writable -> ") +
+          descriptor.logPrefix() + "." + callName(descriptor, direction));
 }
 
 void Trace::runningDelayedCall(const std::type_info& function) {
@@ -140,10 +177,10 @@ void Trace::stopping() {
     calling("reactor", "stop()");
 }
 
-void traceIf(bool on, Reactor& reactor) {
+void traceIf(bool on, reactor::Reactor& reactor) {
     if (on) {
         reactor.setObserver(std::make_unique<Trace>(std::cerr));
     }
 }
 
-}  // namespace poetry::reactor
+}  // namespace poetry::trace

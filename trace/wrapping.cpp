@@ -1,0 +1,162 @@
+/// \file
+/// \brief The tracing wrappers of factories and protocols (see wrapping.hpp).
+#include "trace/wrapping.hpp"
+
+#include <iostream>
+#include <utility>
+
+#include "part05-protocols/tcp.hpp"
+
+namespace poetry::trace {
+
+using protocols::ClientFactory;
+using protocols::Connector;
+using protocols::Protocol;
+using protocols::ServerFactory;
+using reactor::Reason;
+
+namespace {
+
+// The part05 trace: a client transport that is writable before it is connected is
+// finishing its connect, so its dispatch is named doConnect, as its doWrite() then is.
+class ProtocolTrace : public Trace {
+  public:
+    using Trace::Trace;
+
+  protected:
+    std::string callName(const reactor::FileDescriptor& descriptor,
+                         reactor::Direction direction) const override {
+        const auto* transport = dynamic_cast<const protocols::TcpTransport*>(&descriptor);
+        if (direction == reactor::Direction::Write && transport != nullptr &&
+            !transport->connected()) {
+            return "doConnect";
+        }
+        return Trace::callName(descriptor, direction);
+    }
+};
+
+}  // namespace
+
+TracingProtocol::TracingProtocol(Trace& trace, std::unique_ptr<Protocol> wrapped)
+    : trace_(trace), wrapped_(std::move(wrapped)), name_(className(*wrapped_)) {}
+
+void TracingProtocol::connectionMade() {
+    trace_.calling(name_, "makeConnection()");
+    wrapped_->makeConnection(*this);  // we are its transport
+}
+
+void TracingProtocol::dataReceived(std::string_view data) {
+    trace_.calling(name_, "dataReceived(" + std::to_string(data.size()) + " bytes)");
+    wrapped_->dataReceived(data);
+}
+
+void TracingProtocol::connectionLost(const Reason& reason) {
+    trace_.calling(name_, "connectionLost(" + reasonSummary(reason) + ")");
+    wrapped_->connectionLost(reason);
+}
+
+void TracingProtocol::write(std::string_view data) {
+    transport()->write(data);
+}
+
+void TracingProtocol::write(std::shared_ptr<const std::string> data) {
+    transport()->write(std::move(data));
+}
+
+void TracingProtocol::loseConnection() {
+    trace_.calling(transportName(), "loseConnection()");
+    transport()->loseConnection();
+}
+
+void TracingProtocol::abortConnection() {
+    trace_.calling(transportName(), "abortConnection()");
+    transport()->abortConnection();
+}
+
+Address TracingProtocol::getPeer() const {
+    return transport()->getPeer();
+}
+
+Address TracingProtocol::getHost() const {
+    return transport()->getHost();
+}
+
+// The transport as the trace names it elsewhere: its logPrefix(), TcpTransport[HOST:PORT].
+std::string TracingProtocol::transportName() const {
+    if (const auto* descriptor = dynamic_cast<const reactor::FileDescriptor*>(transport())) {
+        return descriptor->logPrefix();
+    }
+    return className(*transport());
+}
+
+TracingClientFactory::TracingClientFactory(Trace& trace, ClientFactory& wrapped)
+    : trace_(trace), wrapped_(wrapped) {}
+
+std::unique_ptr<Protocol> TracingClientFactory::buildProtocol(const Address& address) {
+    trace_.calling(className(wrapped_), "buildProtocol(" + address.str() + ")");
+    std::unique_ptr<Protocol> protocol = wrapped_.buildProtocol(address);
+    if (!protocol) {
+        return nullptr;  // refused: nothing to wrap
+    }
+    return std::make_unique<TracingProtocol>(trace_, std::move(protocol));
+}
+
+void TracingClientFactory::startedConnecting(Connector& connector) {
+    wrapped_.startedConnecting(connector);
+}
+
+void TracingClientFactory::clientConnectionFailed(Connector& connector, const Reason& reason) {
+    trace_.calling(className(wrapped_), "clientConnectionFailed(" + reasonSummary(reason) + ")");
+    wrapped_.clientConnectionFailed(connector, reason);
+}
+
+void TracingClientFactory::clientConnectionLost(Connector& connector, const Reason& reason) {
+    trace_.calling(className(wrapped_), "clientConnectionLost(" + reasonSummary(reason) + ")");
+    wrapped_.clientConnectionLost(connector, reason);
+}
+
+TracingServerFactory::TracingServerFactory(Trace& trace, ServerFactory& wrapped)
+    : trace_(trace), wrapped_(wrapped) {}
+
+std::unique_ptr<Protocol> TracingServerFactory::buildProtocol(const Address& address) {
+    trace_.calling(className(wrapped_), "buildProtocol(" + address.str() + ")");
+    std::unique_ptr<Protocol> protocol = wrapped_.buildProtocol(address);
+    if (!protocol) {
+        return nullptr;
+    }
+    return std::make_unique<TracingProtocol>(trace_, std::move(protocol));
+}
+
+Tracing::Tracing(bool on, reactor::Reactor& reactor) {
+    if (on) {
+        auto trace = std::make_unique<ProtocolTrace>(std::cerr);
+        trace_ = trace.get();
+        reactor.setObserver(std::move(trace));
+    }
+}
+
+template <typename Wrapper, typename F>
+F& Tracing::wrapOnce(F& factory) {
+    if (trace_ == nullptr) {
+        return factory;
+    }
+    for (auto& [wrapped, wrapper] : wrappers_) {
+        if (wrapped == &factory) {
+            return static_cast<F&>(*wrapper);
+        }
+    }
+    auto wrapper = std::make_unique<Wrapper>(*trace_, factory);
+    F& result = *wrapper;
+    wrappers_.emplace_back(&factory, std::move(wrapper));
+    return result;
+}
+
+ClientFactory& Tracing::wrap(ClientFactory& factory) {
+    return wrapOnce<TracingClientFactory>(factory);
+}
+
+ServerFactory& Tracing::wrap(ServerFactory& factory) {
+    return wrapOnce<TracingServerFactory>(factory);
+}
+
+}  // namespace poetry::trace
