@@ -10,7 +10,6 @@
 
 #include "part04-raw-reactor/delayed_call.hpp"
 #include "part04-raw-reactor/reactor.hpp"
-#include "part04-raw-reactor/reactor.hpp"
 
 namespace poetry::trace {
 
@@ -53,13 +52,25 @@ class Trace : public reactor::Observer {
     /// the steady clock, and a test passes its own to get fixed stamps.
     explicit Trace(std::ostream& out, std::function<Seconds()> now = {});
 
+    /// Begins a line: `fd N readable -> NAME.doRead` (or `writable`, `doWrite`).
     void dispatching(int fd, reactor::Direction direction,
                      const reactor::FileDescriptor& descriptor) override;
+
+    /// Begins a line: `delayed call due -> NAME`, NAME the function's className().
     void runningDelayedCall(const std::type_info& function) override;
+
+    /// Begins a line: `NAME.connectionLost(REASON)`.
     void losingConnection(const reactor::FileDescriptor& descriptor,
                           const reactor::Reason& reason) override;
+
+    /// Begins a line with `what` (`resolve(HOST) answered`, `signal 15`).
     void completed(std::string_view what) override;
+
+    /// Ends the step begun last: adds ` returns REASON` when there is one, and writes the
+    /// line once the outermost step is over.
     void returned(const std::optional<reactor::Reason>& result) override;
+
+    /// Adds ` -> reactor.stop()`, as calling() does.
     void stopping() override;
 
     /// Called by the wrappers (wrapping.hpp) right before they call on into the object

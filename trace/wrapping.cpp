@@ -37,94 +37,94 @@ class ProtocolTrace : public Trace {
 
 }  // namespace
 
-TracingProtocol::TracingProtocol(Trace& trace, std::unique_ptr<Protocol> wrapped)
+TraceProtocolWrapper::TraceProtocolWrapper(Trace& trace, std::unique_ptr<Protocol> wrapped)
     : trace_(trace), wrapped_(std::move(wrapped)), name_(className(*wrapped_)) {}
 
-void TracingProtocol::connectionMade() {
+void TraceProtocolWrapper::connectionMade() {
     trace_.calling(name_, "makeConnection()");
-    wrapped_->makeConnection(*this);  // we are its transport
+    wrapped_->makeConnection(relay_);
 }
 
-void TracingProtocol::dataReceived(std::string_view data) {
+void TraceProtocolWrapper::dataReceived(std::string_view data) {
     trace_.calling(name_, "dataReceived(" + std::to_string(data.size()) + " bytes)");
     wrapped_->dataReceived(data);
 }
 
-void TracingProtocol::connectionLost(const Reason& reason) {
+void TraceProtocolWrapper::connectionLost(const Reason& reason) {
     trace_.calling(name_, "connectionLost(" + reasonSummary(reason) + ")");
     wrapped_->connectionLost(reason);
 }
 
-void TracingProtocol::write(std::string_view data) {
-    transport()->write(data);
+void TraceProtocolWrapper::Relay::write(std::string_view data) {
+    real().write(data);
 }
 
-void TracingProtocol::write(std::shared_ptr<const std::string> data) {
-    transport()->write(std::move(data));
+void TraceProtocolWrapper::Relay::write(std::shared_ptr<const std::string> data) {
+    real().write(std::move(data));
 }
 
-void TracingProtocol::loseConnection() {
-    trace_.calling(transportName(), "loseConnection()");
-    transport()->loseConnection();
+void TraceProtocolWrapper::Relay::loseConnection() {
+    wrapper_.trace_.calling(wrapper_.transportName(), "loseConnection()");
+    real().loseConnection();
 }
 
-void TracingProtocol::abortConnection() {
-    trace_.calling(transportName(), "abortConnection()");
-    transport()->abortConnection();
+void TraceProtocolWrapper::Relay::abortConnection() {
+    wrapper_.trace_.calling(wrapper_.transportName(), "abortConnection()");
+    real().abortConnection();
 }
 
-Address TracingProtocol::getPeer() const {
-    return transport()->getPeer();
+Address TraceProtocolWrapper::Relay::getPeer() const {
+    return real().getPeer();
 }
 
-Address TracingProtocol::getHost() const {
-    return transport()->getHost();
+Address TraceProtocolWrapper::Relay::getHost() const {
+    return real().getHost();
 }
 
 // The transport as the trace names it elsewhere: its logPrefix(), TcpTransport[HOST:PORT].
-std::string TracingProtocol::transportName() const {
+std::string TraceProtocolWrapper::transportName() const {
     if (const auto* descriptor = dynamic_cast<const reactor::FileDescriptor*>(transport())) {
         return descriptor->logPrefix();
     }
     return className(*transport());
 }
 
-TracingClientFactory::TracingClientFactory(Trace& trace, ClientFactory& wrapped)
+TraceClientFactory::TraceClientFactory(Trace& trace, ClientFactory& wrapped)
     : trace_(trace), wrapped_(wrapped) {}
 
-std::unique_ptr<Protocol> TracingClientFactory::buildProtocol(const Address& address) {
+std::unique_ptr<Protocol> TraceClientFactory::buildProtocol(const Address& address) {
     trace_.calling(className(wrapped_), "buildProtocol(" + address.str() + ")");
     std::unique_ptr<Protocol> protocol = wrapped_.buildProtocol(address);
     if (!protocol) {
         return nullptr;  // refused: nothing to wrap
     }
-    return std::make_unique<TracingProtocol>(trace_, std::move(protocol));
+    return std::make_unique<TraceProtocolWrapper>(trace_, std::move(protocol));
 }
 
-void TracingClientFactory::startedConnecting(Connector& connector) {
+void TraceClientFactory::startedConnecting(Connector& connector) {
     wrapped_.startedConnecting(connector);
 }
 
-void TracingClientFactory::clientConnectionFailed(Connector& connector, const Reason& reason) {
+void TraceClientFactory::clientConnectionFailed(Connector& connector, const Reason& reason) {
     trace_.calling(className(wrapped_), "clientConnectionFailed(" + reasonSummary(reason) + ")");
     wrapped_.clientConnectionFailed(connector, reason);
 }
 
-void TracingClientFactory::clientConnectionLost(Connector& connector, const Reason& reason) {
+void TraceClientFactory::clientConnectionLost(Connector& connector, const Reason& reason) {
     trace_.calling(className(wrapped_), "clientConnectionLost(" + reasonSummary(reason) + ")");
     wrapped_.clientConnectionLost(connector, reason);
 }
 
-TracingServerFactory::TracingServerFactory(Trace& trace, ServerFactory& wrapped)
+TraceServerFactory::TraceServerFactory(Trace& trace, ServerFactory& wrapped)
     : trace_(trace), wrapped_(wrapped) {}
 
-std::unique_ptr<Protocol> TracingServerFactory::buildProtocol(const Address& address) {
+std::unique_ptr<Protocol> TraceServerFactory::buildProtocol(const Address& address) {
     trace_.calling(className(wrapped_), "buildProtocol(" + address.str() + ")");
     std::unique_ptr<Protocol> protocol = wrapped_.buildProtocol(address);
     if (!protocol) {
         return nullptr;
     }
-    return std::make_unique<TracingProtocol>(trace_, std::move(protocol));
+    return std::make_unique<TraceProtocolWrapper>(trace_, std::move(protocol));
 }
 
 Tracing::Tracing(bool on, reactor::Reactor& reactor) {
@@ -152,11 +152,11 @@ F& Tracing::wrapOnce(F& factory) {
 }
 
 ClientFactory& Tracing::wrap(ClientFactory& factory) {
-    return wrapOnce<TracingClientFactory>(factory);
+    return wrapOnce<TraceClientFactory>(factory);
 }
 
 ServerFactory& Tracing::wrap(ServerFactory& factory) {
-    return wrapOnce<TracingServerFactory>(factory);
+    return wrapOnce<TraceServerFactory>(factory);
 }
 
 }  // namespace poetry::trace

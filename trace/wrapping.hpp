@@ -19,15 +19,16 @@ namespace poetry::trace {
 /// Stands between a transport and the protocol it feeds, and tells a Trace of every
 /// call that crosses (Twisted's `policies.ProtocolWrapper`).
 ///
-/// To the transport it is the protocol; to the wrapped protocol it is the transport.
-/// Each call is written to the trace (`PoetryProtocol.dataReceived(30 bytes)`,
-/// `TcpTransport[127.0.0.1:10000].loseConnection()`) and passed on unchanged. Built
-/// by the tracing factories below, which is how a program's protocols get one; it owns
+/// To the transport it is the protocol; to the wrapped protocol it lends a transport
+/// of its own that passes every call on to the real one. Each call is written to the
+/// trace (`PoetryProtocol.dataReceived(30 bytes)`,
+/// `TcpTransport[127.0.0.1:10000].loseConnection()`) and passed on unchanged. Built by
+/// the tracing factories below, which is how a program's protocols get one; it owns
 /// the protocol it wraps, as the transport owns it.
-class TracingProtocol : public protocols::Protocol, public protocols::Transport {
+class TraceProtocolWrapper : public protocols::Protocol {
   public:
     /// Wraps `wrapped`, telling `trace`.
-    TracingProtocol(Trace& trace, std::unique_ptr<protocols::Protocol> wrapped);
+    TraceProtocolWrapper(Trace& trace, std::unique_ptr<protocols::Protocol> wrapped);
 
     /// The protocol it wraps.
     protocols::Protocol& wrapped() const { return *wrapped_; }
@@ -36,28 +37,39 @@ class TracingProtocol : public protocols::Protocol, public protocols::Transport 
     void dataReceived(std::string_view data) override;
     void connectionLost(const reactor::Reason& reason) override;
 
-    void write(std::string_view data) override;
-    void write(std::shared_ptr<const std::string> data) override;
-    void loseConnection() override;
-    void abortConnection() override;
-    Address getPeer() const override;
-    Address getHost() const override;
-
   private:
+    // The wrapped protocol's transport: tells the trace of a close, and passes every
+    // call on to the real transport.
+    class Relay : public protocols::Transport {
+      public:
+        explicit Relay(TraceProtocolWrapper& wrapper) : wrapper_(wrapper) {}
+        void write(std::string_view data) override;
+        void write(std::shared_ptr<const std::string> data) override;
+        void loseConnection() override;
+        void abortConnection() override;
+        Address getPeer() const override;
+        Address getHost() const override;
+
+      private:
+        protocols::Transport& real() const { return *wrapper_.transport(); }
+        TraceProtocolWrapper& wrapper_;
+    };
+
     std::string transportName() const;
 
     Trace& trace_;
     std::unique_ptr<protocols::Protocol> wrapped_;
     std::string name_;  // the wrapped protocol's class name
+    Relay relay_{*this};
 };
 
 /// Wraps a client factory (Twisted's `policies.WrappingFactory`): the connector calls
 /// this one, which tells the trace and calls the program's factory, and wraps each
-/// protocol that factory builds in a TracingProtocol.
-class TracingClientFactory : public protocols::ClientFactory {
+/// protocol that factory builds in a TraceProtocolWrapper.
+class TraceClientFactory : public protocols::ClientFactory {
   public:
     /// Wraps `wrapped`, telling `trace`.
-    TracingClientFactory(Trace& trace, protocols::ClientFactory& wrapped);
+    TraceClientFactory(Trace& trace, protocols::ClientFactory& wrapped);
 
     std::unique_ptr<protocols::Protocol> buildProtocol(const Address& address) override;
     void startedConnecting(protocols::Connector& connector) override;
@@ -71,12 +83,12 @@ class TracingClientFactory : public protocols::ClientFactory {
     protocols::ClientFactory& wrapped_;
 };
 
-/// Wraps a server factory, as TracingClientFactory wraps a client's: the port calls
+/// Wraps a server factory, as TraceClientFactory wraps a client's: the port calls
 /// this one for each accepted connection.
-class TracingServerFactory : public protocols::ServerFactory {
+class TraceServerFactory : public protocols::ServerFactory {
   public:
     /// Wraps `wrapped`, telling `trace`.
-    TracingServerFactory(Trace& trace, protocols::ServerFactory& wrapped);
+    TraceServerFactory(Trace& trace, protocols::ServerFactory& wrapped);
 
     std::unique_ptr<protocols::Protocol> buildProtocol(const Address& address) override;
 

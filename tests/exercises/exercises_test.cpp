@@ -300,10 +300,12 @@ TEST(Ex2ConnectionLostStack, ARefusedConnectionReachesOnlyTheFactory) {
     EXPECT_EQ(result.exitCode, 1);
     auto frames =
         stackUnder(result.out, "clientConnectionFailed(" + refused + ", ConnectionRefusedError");
-    // Asio's connect reports the refusal to doConnect(), from inside the loop.
+    // The reactor dispatches the connecting socket when it turns writable: its
+    // doWrite() is doConnect(), which reads the refusal, inside the loop like any read.
     expectFramesInOrder(
         frames, {"TracingFactory::clientConnectionFailed(", "TcpClient::failIfNotConnected(",
-                 "TcpClient::doConnect(", "Reactor::run("});
+                 "TcpClient::doConnect(", "TcpClient::doWrite(", "Reactor::dispatch(",
+                 "Reactor::run("});
     EXPECT_EQ(result.out.find("Task 1: connectionLost("), std::string::npos);  // no protocol
     EXPECT_EQ(result.err, "Failed to connect to: " + refused + " (Connection refused)\n");
 }

@@ -61,21 +61,22 @@ struct Wrapped {
     reactor::Seconds now{0};
     Trace trace{out, [this] { return now; }};
     EchoFactory factory;
-    TracingClientFactory tracing{trace, factory};
+    TraceClientFactory tracing{trace, factory};
     StringTransport transport;
 };
 
-TEST(TracingProtocol, EveryCallThatCrossesItIsTracedAndPassedOn) {
+TEST(TraceProtocolWrapper, EveryCallThatCrossesItIsTracedAndPassedOn) {
     Wrapped w;
     std::unique_ptr<Protocol> protocol = w.tracing.buildProtocol({"127.0.0.1", 10000});
-    auto* wrapper = dynamic_cast<TracingProtocol*>(protocol.get());
+    auto* wrapper = dynamic_cast<TraceProtocolWrapper*>(protocol.get());
     ASSERT_NE(wrapper, nullptr);
     auto& wrapped = wrapper->wrapped();
     EXPECT_EQ(wrapped.factory(), &w.factory) << "the program's factory built it";
 
     protocol->makeConnection(w.transport);
-    EXPECT_EQ(wrapped.transport(), static_cast<protocols::Transport*>(wrapper))
-        << "the wrapper is its transport";
+    ASSERT_NE(wrapped.transport(), nullptr);
+    EXPECT_NE(wrapped.transport(), &w.transport) << "it talks to the wrapper's relay";
+    EXPECT_EQ(wrapped.transport()->getPeer(), w.transport.getPeer());
     protocol->dataReceived("bye");
     protocol->connectionLost(Reason::connectionDone());
 
@@ -91,7 +92,7 @@ TEST(TracingProtocol, EveryCallThatCrossesItIsTracedAndPassedOn) {
               "+0.000000 EchoProtocol.connectionLost(ConnectionDone)\n");
 }
 
-TEST(TracingProtocol, InsideAStepItsCallsGoOnTheStepsLine) {
+TEST(TraceProtocolWrapper, InsideAStepItsCallsGoOnTheStepsLine) {
     Wrapped w;
     auto protocol = w.tracing.buildProtocol({"127.0.0.1", 10000});
     protocol->makeConnection(w.transport);
@@ -117,10 +118,10 @@ class Refusing : public EchoFactory {
     std::unique_ptr<Protocol> buildProtocol(const Address&) override { return nullptr; }
 };
 
-TEST(TracingClientFactory, AFailedConnectionAndARefusedProtocolPassThrough) {
+TEST(TraceClientFactory, AFailedConnectionAndARefusedProtocolPassThrough) {
     Refusing refusing;
     Wrapped w;
-    TracingClientFactory tracing(w.trace, refusing);
+    TraceClientFactory tracing(w.trace, refusing);
     EXPECT_EQ(tracing.buildProtocol({"127.0.0.1", 10000}), nullptr);
 
     reactor::Reactor reactor;
@@ -150,7 +151,7 @@ TEST(Tracing, OnItWrapsEachFactoryOnce) {
     Tracing tracing(true, reactor);
     ClientFactory& wrapped = tracing.wrap(factory);
     EXPECT_NE(&wrapped, &factory);
-    EXPECT_NE(dynamic_cast<TracingClientFactory*>(&wrapped), nullptr);
+    EXPECT_NE(dynamic_cast<TraceClientFactory*>(&wrapped), nullptr);
     EXPECT_EQ(&tracing.wrap(factory), &wrapped) << "one wrapper per factory";
     EXPECT_NE(&tracing.wrap(other), &wrapped);
 }
