@@ -1,8 +1,10 @@
-// End-to-end tests of slowpoetry's --fault modes, the failures the Part 5
+// End-to-end tests of faultpoetry's --fault modes, the failures the Part 5
 // exercises are tested against. Labelled `exercise`.
 #include <gtest/gtest.h>
 
 #include <cerrno>
+#include <csignal>
+#include <regex>
 
 #include "support/process.hpp"
 #include "support/socket.hpp"
@@ -10,8 +12,8 @@
 namespace poetry::test {
 namespace {
 
-TEST(SlowPoetryFault, ResetDropsTheConnectionHalfWay) {
-    Server server("slowpoetry", {"--fault", "reset", poemPath("ecstasy.txt")});
+TEST(FaultPoetry, ResetDropsTheConnectionHalfWay) {
+    Server server("faultpoetry", {"--fault", "reset", poemPath("ecstasy.txt")});
     ClientSocket client(server.port());
     int error = 0;
     std::string got = client.readAll(&error);
@@ -26,8 +28,8 @@ TEST(SlowPoetryFault, ResetDropsTheConnectionHalfWay) {
 // The server says what it does, line by line, and every send has its "Sending"
 // line: so what it sent a client is read from its stdout, without waiting to see
 // whether bytes arrive.
-TEST(SlowPoetryFault, StallSendsNothingAndKeepsTheConnectionOpen) {
-    Server server("slowpoetry", {"--fault", "stall", poemPath("science.txt")});
+TEST(FaultPoetry, StallSendsNothingAndKeepsTheConnectionOpen) {
+    Server server("faultpoetry", {"--fault", "stall", poemPath("science.txt")});
     ClientSocket client(server.port());
     EXPECT_NE(server.process().readLine().find("Somebody at"), std::string::npos);
     EXPECT_EQ(server.process().readLine(), "Stalling");
@@ -40,8 +42,8 @@ TEST(SlowPoetryFault, StallSendsNothingAndKeepsTheConnectionOpen) {
     EXPECT_EQ(server.process().readLine(), "Stalling");
 }
 
-TEST(SlowPoetryFault, EndlessRepeatsThePoemBeyondItsLength) {
-    Server server("slowpoetry", {"--fault", "endless", poemPath("science.txt")});
+TEST(FaultPoetry, EndlessRepeatsThePoemBeyondItsLength) {
+    Server server("faultpoetry", {"--fault", "endless", poemPath("science.txt")});
     std::string poem = readFile(poemPath("science.txt"));
     std::string got;
     {
@@ -57,24 +59,24 @@ TEST(SlowPoetryFault, EndlessRepeatsThePoemBeyondItsLength) {
     EXPECT_GE(next.readAtLeast(poem.size()).size(), poem.size());
 }
 
-TEST(SlowPoetryFault, EmptyClosesCleanlyWithoutAByte) {
-    Server server("slowpoetry", {"--fault", "empty", poemPath("science.txt")});
+TEST(FaultPoetry, EmptyClosesCleanlyWithoutAByte) {
+    Server server("faultpoetry", {"--fault", "empty", poemPath("science.txt")});
     ClientSocket client(server.port());
     int error = -1;
     EXPECT_EQ(client.readAll(&error), "");
     EXPECT_EQ(error, 0);
 }
 
-TEST(SlowPoetryFault, ResetAtStartResetsBeforeAnyByte) {
-    Server server("slowpoetry", {"--fault", "reset-at-start", poemPath("science.txt")});
+TEST(FaultPoetry, ResetAtStartResetsBeforeAnyByte) {
+    Server server("faultpoetry", {"--fault", "reset-at-start", poemPath("science.txt")});
     ClientSocket client(server.port());
     int error = 0;
     EXPECT_EQ(client.readAll(&error), "");
     EXPECT_EQ(error, ECONNRESET);
 }
 
-TEST(SlowPoetryFault, ResetAtEndSendsTheWholePoemThenResets) {
-    Server server("slowpoetry", {"--fault", "reset-at-end", poemPath("science.txt")});
+TEST(FaultPoetry, ResetAtEndSendsTheWholePoemThenResets) {
+    Server server("faultpoetry", {"--fault", "reset-at-end", poemPath("science.txt")});
     ClientSocket client(server.port());
     int error = 0;
     EXPECT_TRUE(client.readAll(&error) == readFile(poemPath("science.txt")));
@@ -83,9 +85,9 @@ TEST(SlowPoetryFault, ResetAtEndSendsTheWholePoemThenResets) {
 
 // The poem and a FIN; the server then waits for us to close before it serves
 // the next client.
-TEST(SlowPoetryFault, HalfCloseEndsThePoemAndWaitsForTheClient) {
-    Server server("slowpoetry", {"--delay", "0", "--num-bytes", "100", "--fault", "half-close",
-                                 poemPath("science.txt")});
+TEST(FaultPoetry, HalfCloseEndsThePoemAndWaitsForTheClient) {
+    Server server("faultpoetry", {"--delay", "0", "--num-bytes", "100", "--fault", "half-close",
+                                  poemPath("science.txt")});
     const std::string poem = readFile(poemPath("science.txt"));
     ClientSocket client(server.port());
     int error = -1;
@@ -97,12 +99,42 @@ TEST(SlowPoetryFault, HalfCloseEndsThePoemAndWaitsForTheClient) {
     EXPECT_TRUE(next.readAll(&error) == poem);
 }
 
-TEST(SlowPoetryFault, AnUnknownModeIsAUsageErrorListingTheModes) {
-    auto result = run("slowpoetry", {"--fault", "sulk", poemPath("science.txt")});
+TEST(FaultPoetry, AnUnknownModeIsAUsageErrorListingTheModes) {
+    auto result = run("faultpoetry", {"--fault", "sulk", poemPath("science.txt")});
     EXPECT_EQ(result.exitCode, 2);
     EXPECT_EQ(result.err,
-              "slowpoetry: error: --fault 'sulk' is not one of none, empty, reset-at-start, reset, "
-              "reset-at-end, half-close, stall, endless (see --help)\n");
+              "faultpoetry: error: --fault 'sulk' is not one of none, empty, reset-at-start, "
+              "reset, reset-at-end, half-close, stall, endless (see --help)\n");
+}
+
+// Without a fault it is slowpoetry: the same lines, the poem in chunks, a clean close.
+TEST(FaultPoetry, NoneIsTheSlowServer) {
+    Server server("faultpoetry", {"--delay", "0", "--num-bytes", "300", poemPath("science.txt")});
+    ClientSocket client(server.port());
+    int error = -1;
+    EXPECT_TRUE(client.readAll(&error) == readFile(poemPath("science.txt")));
+    EXPECT_EQ(error, 0);
+    EXPECT_NE(server.process().readLine().find("Somebody at 127.0.0.1:"), std::string::npos);
+    EXPECT_EQ(server.process().readLine(), "Sending 300 bytes");
+    EXPECT_EQ(server.process().readLine(), "Sending 300 bytes");
+    EXPECT_EQ(server.process().readLine(), "Sending 53 bytes");
+    server.process().signal(SIGTERM);
+    EXPECT_EQ(server.process().wait(), 0);
+}
+
+TEST(FaultPoetry, HelpListsEveryModeAndWhatItDoes) {
+    RunResult r = run("faultpoetry", {"--help"});
+    EXPECT_EQ(r.exitCode, 0);
+    EXPECT_EQ(r.out.rfind("Usage: faultpoetry [options] POETRY_FILE\n", 0), 0u) << r.out;
+    // Boost wraps the help at 80 columns: read it as one line.
+    const std::string text = std::regex_replace(r.out, std::regex(R"(\s+)"), " ");
+    for (const char* mode : {"none", "empty", "reset-at-start", "reset", "reset-at-end",
+                             "half-close", "stall", "endless"}) {
+        EXPECT_NE(text.find(std::string(" ") + mode + " ("), std::string::npos) << mode;
+    }
+    for (const char* option : {"--port", "--iface", "--delay", "--num-bytes", "--quiet"}) {
+        EXPECT_NE(text.find(option), std::string::npos) << option;
+    }
 }
 
 }  // namespace
