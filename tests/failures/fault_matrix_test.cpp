@@ -197,7 +197,7 @@ const Row kMatrix[] = {
     {C::blocking, P::halfClose,     0, E::none,   "",           B::sent},
     {C::blocking, P::byteAtATime,   0, E::none,   "",           B::sent},
     {C::blocking, P::stall,         kStillWaiting, E::none, "", B::none,  "no timeout: waits as long as the server does"},
-    {C::blocking, P::endless,       kStillWaiting, E::none, "", B::none,  "only counts the bytes: reads for ever"},
+    {C::blocking, P::endless,       1, E::lost,   kOutOfMemory, B::some,  kGrows, {"-q"}},
 
     {C::c10,      P::refuse,        1, E::failed, kRefused,     B::none,  "the article's lesson: one refused address ends the run"},
     {C::c10,      P::empty,         0, E::none,   "",           B::sent,  "an empty poem is a poem: nothing tells them apart"},
