@@ -55,7 +55,10 @@ class CommandLine {
     CommandLine& positional(const std::string& name, const std::string& help, int maxCount);
 
     /// Parses `argv`. Returns nothing when `--help` was asked for (the help has been
-    /// printed to `out`); throws UsageError naming the bad argument otherwise.
+    /// printed to `out`); throws UsageError naming the bad argument otherwise. An
+    /// option given an empty value (`--port ''`, `--port=`) is one of those: the
+    /// message names the option and says its value is empty, so no option that
+    /// takes a value is ever read back empty.
     std::optional<po::variables_map> parse(int argc, const char* const argv[],
                                            std::ostream& out) const;
 

@@ -3,7 +3,7 @@
 /// connectionLost() was always ConnectionDone, and asked why he never saw
 /// ConnectionLost. Two answers. First, when a server process exits, its kernel
 /// closes its sockets cleanly, so a client really does see a clean close; to see
-/// ConnectionLost you need a connection that breaks, which `slowpoetry --fault
+/// ConnectionLost you need a connection that breaks, which `faultpoetry --fault
 /// reset` provides (it closes with a TCP reset). Second, ask the reason what it
 /// is with check(), which matches a kind and everything below it in the tree of
 /// kinds, rather than comparing its message or its exact type.

@@ -1,7 +1,7 @@
 // The fault matrix: every client against every way a poetry server can let it
 // down, one row each, read as a table (kMatrix, below).
 //
-// Each row starts one server (slowpoetry with a --fault mode, or nothing at all
+// Each row starts one server (faultpoetry with a --fault mode, or nothing at all
 // for a refused address), runs one client against it, and checks three things:
 //   - the exit code;
 //   - stderr: nothing, or exactly the one line the SPEC promises,
@@ -80,7 +80,7 @@ enum class Peer {
 // The poem every row serves: 653 bytes, 20 lines.
 const std::string kPoem = "science.txt";
 
-// slowpoetry's arguments for a peer (no delay, unless the row is about timing).
+// faultpoetry's arguments for a peer (no delay, unless the row is about timing).
 std::vector<std::string> serverArgs(Peer peer) {
     const std::vector<std::string> fast = {"--delay", "0", "--num-bytes", "100000"};
     auto with = [&](std::vector<std::string> args) {
@@ -115,7 +115,7 @@ std::vector<std::string> serverArgs(Peer peer) {
     return {};
 }
 
-// The line slowpoetry prints once it has a client and has started to fail it:
+// The line faultpoetry prints once it has a client and has started to fail it:
 // from then on, a client that has not ended is waiting for a server that will
 // never finish.
 const char* failingLine(Peer peer) {
@@ -197,7 +197,7 @@ const Row kMatrix[] = {
     {C::blocking, P::halfClose,     0, E::none,   "",           B::sent},
     {C::blocking, P::byteAtATime,   0, E::none,   "",           B::sent},
     {C::blocking, P::stall,         kStillWaiting, E::none, "", B::none,  "no timeout: waits as long as the server does"},
-    {C::blocking, P::endless,       kStillWaiting, E::none, "", B::none,  "only counts the bytes: reads for ever"},
+    {C::blocking, P::endless,       1, E::lost,   kOutOfMemory, B::some,  kGrows, {"-q"}},
 
     {C::c10,      P::refuse,        1, E::failed, kRefused,     B::none,  "the article's lesson: one refused address ends the run"},
     {C::c10,      P::empty,         0, E::none,   "",           B::sent,  "an empty poem is a poem: nothing tells them apart"},
@@ -397,7 +397,7 @@ TEST_P(FaultMatrix, Row) {
     if (row.peer == Peer::refuse) {
         address = "127.0.0.1:" + std::to_string(refusedPort());
     } else {
-        server.emplace("slowpoetry", serverArgs(row.peer));
+        server.emplace("faultpoetry", serverArgs(row.peer));
         address = server->address();
     }
 

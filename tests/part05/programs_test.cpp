@@ -194,8 +194,8 @@ TEST(Client20, TwoPoemsAndOneFailure) {
 }
 
 TEST(Client20, AServerThatResetsMidPoemIsLostNotDone) {
-    Server reset("slowpoetry", {"--delay", "0.02", "--num-bytes", "100", "--fault", "reset",
-                                "--quiet", poemPath("ecstasy.txt")});
+    Server reset("faultpoetry", {"--delay", "0.02", "--num-bytes", "100", "--fault", "reset",
+                                 "--quiet", poemPath("ecstasy.txt")});
     auto result = run("protocol-get-poetry", {reset.address()});
     EXPECT_EQ(result.exitCode, 1);
     std::smatch m;

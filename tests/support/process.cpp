@@ -239,6 +239,13 @@ bool Process::endsWithin(std::chrono::milliseconds timeout) {
     return true;
 }
 
+void Process::closeStdout() {
+    if (outFd_ >= 0) {
+        close(outFd_);
+        outFd_ = -1;
+    }
+}
+
 void Process::signal(int signo) {
     if (pid_ > 0) {
         ::kill(pid_, signo);

@@ -71,6 +71,11 @@ class Process {
     /// waiting: nothing it prints is lost, and it is not reaped (wait() does that).
     bool endsWithin(std::chrono::milliseconds timeout);
 
+    /// Closes the test's end of the stdout pipe: from then on every write the
+    /// process makes to its stdout fails (EPIPE), as it does when whoever read its
+    /// output has gone. What it printed before stays in out().
+    void closeStdout();
+
     /// Sends a signal (SIGINT, SIGTERM, ...).
     void signal(int signo);
 
