@@ -111,7 +111,7 @@ Address parseAddress(std::string_view text) {
     return Address{checkedHost(host), parsePort(text.substr(colon + 1), text)};
 }
 
-std::string interfaceAddress(const std::string& host) {
+std::string interfaceAddress(const std::string& host, std::uint16_t port) {
     addrinfo hints{};
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
@@ -119,14 +119,15 @@ std::string interfaceAddress(const std::string& host) {
     addrinfo* found = nullptr;
     const int error = ::getaddrinfo(host.c_str(), nullptr, &hints, &found);
     if (error != 0 || found == nullptr) {
-        throw std::runtime_error("cannot listen on " + host + ": " +
+        throw std::runtime_error("cannot listen on " + formatAddress(host, port) + ": " +
                                  (error != 0 ? ::gai_strerror(error) : "no address"));
     }
     std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> owned(found, ::freeaddrinfo);
     char text[NI_MAXHOST];
     if (::getnameinfo(found->ai_addr, found->ai_addrlen, text, sizeof text, nullptr, 0,
                       NI_NUMERICHOST) != 0) {
-        throw std::runtime_error("cannot listen on " + host + ": no numeric address");
+        throw std::runtime_error("cannot listen on " + formatAddress(host, port) +
+                                 ": no numeric address");
     }
     return text;
 }

@@ -14,11 +14,11 @@
 #include <streambuf>
 #include <thread>
 
+#include <boost/asio/ip/address.hpp>
 #include <boost/asio/socket_base.hpp>
 
 #include "common/address.hpp"
 #include "common/messages.hpp"
-#include "common/poem_file.hpp"
 
 namespace poetry {
 
@@ -47,11 +47,7 @@ BlockingServerOptions blockingServerOptions(const po::variables_map& values) {
         throw UsageError("--num-bytes " + std::to_string(numBytes) + " must be at least 1");
     }
     options.numBytes = static_cast<std::size_t>(numBytes);
-    try {
-        options.poem = readPoemFile(options.poetryFile);
-    } catch (const PoemFileError& e) {
-        throw UsageError(e.what());  // the file named on the command line is wrong
-    }
+    options.poem = readPoemArgument(options.poetryFile);
     return options;
 }
 
@@ -76,19 +72,10 @@ namespace {
 // Opens the listening socket. Start-up failures (a busy port, an unknown
 // interface) become one readable line: "cannot listen on HOST:PORT: REASON".
 tcp::acceptor listenOn(asio::io_context& io, const ServerOptions& options) {
-    auto fail = [&](const error_code& ec) -> tcp::acceptor {
-        throw std::runtime_error("cannot listen on " + formatAddress(options.iface, options.port) +
-                                 ": " + ec.message());
-    };
-    error_code ec;
-    tcp::resolver resolver(io);
-    auto endpoints = resolver.resolve(options.iface, std::to_string(options.port),
-                                      tcp::resolver::passive | tcp::resolver::numeric_service, ec);
-    if (ec) {
-        return fail(ec);
-    }
-    tcp::endpoint endpoint = *endpoints.begin();
+    const tcp::endpoint endpoint(
+        asio::ip::make_address(interfaceAddress(options.iface, options.port)), options.port);
     tcp::acceptor acceptor(io);
+    error_code ec;
     acceptor.open(endpoint.protocol(), ec);
     if (!ec) {
         acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
@@ -100,7 +87,8 @@ tcp::acceptor listenOn(asio::io_context& io, const ServerOptions& options) {
         acceptor.listen(asio::socket_base::max_listen_connections, ec);
     }
     if (ec) {
-        return fail(ec);
+        throw std::runtime_error("cannot listen on " + formatAddress(options.iface, options.port) +
+                                 ": " + ec.message());
     }
     return acceptor;
 }

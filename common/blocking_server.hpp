@@ -28,11 +28,11 @@
 
 namespace poetry {
 
-/// A blocking server's command line, read and checked, and the poem it serves.
+/// A blocking server's command line, read and checked, and the poem it serves
+/// (ServerOptions::poem, read once at start-up).
 struct BlockingServerOptions : ServerOptions {
     double delay = 0.7;         ///< `--delay`: seconds of rest between two chunks.
     std::size_t numBytes = 10;  ///< `--num-bytes`: bytes per chunk.
-    std::string poem;           ///< The bytes of POETRY_FILE, read once at start-up.
 };
 
 /// Adds addServerOptions()'s options, `--delay` and `--num-bytes` to a blocking

@@ -335,6 +335,14 @@ ServerOptions serverOptions(const po::variables_map& values) {
     return result;
 }
 
+std::string readPoemArgument(const std::string& path) {
+    try {
+        return readPoemFile(path);
+    } catch (const PoemFileError& e) {
+        throw UsageError(e.what());  // the file named on the command line is wrong
+    }
+}
+
 std::optional<ServerOptions> parseServerCommandLine(const std::string& program,
                                                     const std::string& summary, int argc,
                                                     const char* const argv[], bool trace) {
@@ -348,11 +356,7 @@ std::optional<ServerOptions> parseServerCommandLine(const std::string& program,
         return std::nullopt;
     }
     ServerOptions options = serverOptions(*values);
-    try {
-        options.poem = readPoemFile(options.poetryFile);
-    } catch (const PoemFileError& e) {
-        throw UsageError(e.what());  // the file named on the command line is wrong
-    }
+    options.poem = readPoemArgument(options.poetryFile);
     return options;
 }
 

@@ -147,7 +147,7 @@ struct ServerOptions {
     std::string iface = "127.0.0.1";  ///< The interface to listen on.
     bool quiet = false;               ///< Do not print per-client and per-chunk lines.
     std::string poetryFile;           ///< The poem to serve, as named on the command line.
-    std::string poem;                 ///< Its bytes, read by parseServerCommandLine().
+    std::string poem;                 ///< Its bytes: readPoemArgument(poetryFile).
     bool trace = false;               ///< `--trace` (fastpoetry).
 };
 
@@ -157,6 +157,12 @@ void addServerOptions(CommandLine& commandLine);
 /// Reads the options addServerOptions() declared (and `--trace`, if declared); throws
 /// UsageError for a bad port. Leaves `poem` empty.
 ServerOptions serverOptions(const po::variables_map& values);
+
+/// The bytes of the poem a server was given as POETRY_FILE, read once at start-up.
+/// Throws UsageError for a file that cannot be served (missing, not a regular file,
+/// empty: see readPoemFile()); std::runtime_error when it is fine but cannot be read
+/// now (out of memory). Called by the servers' command lines.
+std::string readPoemArgument(const std::string& path);
 
 /// The whole command line of a server that takes only addServerOptions()' options and,
 /// with `trace`, `--trace`: declares them, parses `argv`, reads the poem into `poem`,

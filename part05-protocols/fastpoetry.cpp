@@ -71,7 +71,7 @@ int run(int argc, char** argv) {
     PoetryServerFactory factory(std::move(options.poem), options.quiet);
     auto port = poetry::protocols::listenTCP(reactor, options.port, tracing.wrap(factory),
                                              poetry::protocols::kDefaultBacklog,
-                                             poetry::interfaceAddress(options.iface));
+                                             poetry::interfaceAddress(options.iface, options.port));
     std::cout << "Serving " << options.poetryFile << " on port " << port->getHost().port << "."
               << std::endl;
     reactor.run();
