@@ -2,12 +2,12 @@
 /// \brief Trace: the lines of `--trace`, and the names in them.
 #include "trace/trace.hpp"
 
-#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <memory>
 #include <ostream>
+#include <regex>
 
 #include <boost/core/demangle.hpp>
 
@@ -20,38 +20,11 @@ using reactor::ReasonKind;
 
 namespace {
 
-bool isWordChar(char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
-}
-
-// Drops the namespaces from a demangled name: in this project a namespace is lower
-// case (poetry::reactor::), a class is not.
+// Drops the namespaces from a demangled name: in this project a namespace is
+// lower case (poetry::reactor::), a class is not.
 std::string withoutNamespaces(const std::string& name) {
-    static constexpr std::string_view kAnonymous = "(anonymous namespace)::";
-    std::string out;
-    for (std::size_t i = 0; i < name.size();) {
-        if (name.compare(i, kAnonymous.size(), kAnonymous) == 0) {
-            i += kAnonymous.size();
-            continue;
-        }
-        if (!isWordChar(name[i]) || (i > 0 && isWordChar(name[i - 1]))) {
-            out += name[i++];
-            continue;
-        }
-        std::size_t end = i;  // a whole word starts at i
-        bool lowerCase = true;
-        for (; end < name.size() && isWordChar(name[end]); ++end) {
-            lowerCase = lowerCase && std::isupper(static_cast<unsigned char>(name[end])) == 0;
-        }
-        const bool isNamespace = lowerCase &&
-                                 std::isdigit(static_cast<unsigned char>(name[i])) == 0 &&
-                                 name.compare(end, 2, "::") == 0;
-        if (!isNamespace) {
-            out.append(name, i, end - i);
-        }
-        i = isNamespace ? end + 2 : end;
-    }
-    return out;
+    static const std::regex kNamespace(R"((\(anonymous namespace\)|\b[a-z_][a-z0-9_]*)::)");
+    return std::regex_replace(name, kNamespace, "");
 }
 
 // Drops a function's parameter list: "f(int, char)" becomes "f()".

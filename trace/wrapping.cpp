@@ -35,6 +35,15 @@ class ProtocolTrace : public Trace {
     }
 };
 
+// What both tracing factories' buildProtocol() does: says so, has the program's
+// factory build the protocol, and wraps what it built (nothing, if it refused).
+std::unique_ptr<Protocol> buildWrapped(Trace& trace, protocols::Factory& wrapped,
+                                       const Address& address) {
+    trace.calling(className(wrapped), "buildProtocol(" + address.str() + ")");
+    std::unique_ptr<Protocol> protocol = wrapped.buildProtocol(address);
+    return protocol ? std::make_unique<TraceProtocolWrapper>(trace, std::move(protocol)) : nullptr;
+}
+
 }  // namespace
 
 TraceProtocolWrapper::TraceProtocolWrapper(Trace& trace, std::unique_ptr<Protocol> wrapped)
@@ -93,12 +102,7 @@ TraceClientFactory::TraceClientFactory(Trace& trace, ClientFactory& wrapped)
     : trace_(trace), wrapped_(wrapped) {}
 
 std::unique_ptr<Protocol> TraceClientFactory::buildProtocol(const Address& address) {
-    trace_.calling(className(wrapped_), "buildProtocol(" + address.str() + ")");
-    std::unique_ptr<Protocol> protocol = wrapped_.buildProtocol(address);
-    if (!protocol) {
-        return nullptr;  // refused: nothing to wrap
-    }
-    return std::make_unique<TraceProtocolWrapper>(trace_, std::move(protocol));
+    return buildWrapped(trace_, wrapped_, address);
 }
 
 void TraceClientFactory::startedConnecting(Connector& connector) {
@@ -119,12 +123,7 @@ TraceServerFactory::TraceServerFactory(Trace& trace, ServerFactory& wrapped)
     : trace_(trace), wrapped_(wrapped) {}
 
 std::unique_ptr<Protocol> TraceServerFactory::buildProtocol(const Address& address) {
-    trace_.calling(className(wrapped_), "buildProtocol(" + address.str() + ")");
-    std::unique_ptr<Protocol> protocol = wrapped_.buildProtocol(address);
-    if (!protocol) {
-        return nullptr;
-    }
-    return std::make_unique<TraceProtocolWrapper>(trace_, std::move(protocol));
+    return buildWrapped(trace_, wrapped_, address);
 }
 
 Tracing::Tracing(bool on, reactor::Reactor& reactor) {
