@@ -98,7 +98,7 @@ class Reactor : public ReactorTime {
     /// Starts calling `reader->doRead()` whenever its fileno() is readable.
     /// Adding one that is already a reader does nothing; a fileno() below 0 throws
     /// std::invalid_argument. Called by whoever has a connected socket to watch:
-    /// client 1.0's `main`, part05's transports and ports. The descriptor's socket
+    /// client 1.0's `main`, a transport or a listening port. The descriptor's socket
     /// should be non-blocking, as Twisted expects of every descriptor.
     void addReader(std::shared_ptr<ReadDescriptor> reader) {
         add(std::move(reader), Direction::Read);
@@ -111,7 +111,7 @@ class Reactor : public ReactorTime {
     void removeReader(ReadDescriptor& reader) { remove(reader, Direction::Read); }
 
     /// Starts calling `writer->doWrite()` whenever its fileno() is writable.
-    /// Called by part05's transports when they have data queued; the same rules as
+    /// Called by a transport when it has data queued; the same rules as
     /// addReader(). A descriptor can be reader and writer of one socket at once.
     void addWriter(std::shared_ptr<WriteDescriptor> writer) {
         add(std::move(writer), Direction::Write);
@@ -152,7 +152,7 @@ class Reactor : public ReactorTime {
     /// Looks up `host` (a name or an IP address) without blocking the loop, as
     /// Twisted's `reactor.resolve` does, and calls `done` from inside run() with its
     /// addresses for `port`, or with the error (`host_not_found`, ...). Asio's resolver
-    /// does the work on a thread of its own. Called by part05's connectTCP().
+    /// does the work on a thread of its own. Called by a connector, for a host name.
     void resolve(const std::string& host, std::uint16_t port, Resolved done);
 
     /// Runs the loop until stop(): blocks even when nothing is registered. Called
@@ -181,7 +181,7 @@ class Reactor : public ReactorTime {
     void setObserver(std::unique_ptr<Observer> observer) { observer_ = std::move(observer); }
 
     /// The Asio context underneath, the one door to it: a descriptor owns its Asio
-    /// socket (client 1.0's PoetrySocket, part05's transports and ports), and a socket
+    /// socket (client 1.0's PoetrySocket, a transport, a listening port), and a socket
     /// can only be waited on by the loop it was made on, so descriptors make their
     /// sockets here. Nothing else should need it.
     boost::asio::io_context& context() { return io_; }
