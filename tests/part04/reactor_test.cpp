@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "support/reactor.hpp"
+
 namespace {
 
 namespace asio = boost::asio;
@@ -33,6 +35,7 @@ using poetry::reactor::Reason;
 using poetry::reactor::ReasonKind;
 using poetry::reactor::Seconds;
 using poetry::reactor::WriteDescriptor;
+using poetry::test::runUntilStopped;
 using LocalSocket = asio::local::stream_protocol::socket;
 
 /// A connected pair of Unix stream sockets, made on the reactor's io_context (or
@@ -128,20 +131,6 @@ std::vector<std::shared_ptr<FileDescriptor>> listed(
     return {list.begin(), list.end()};
 }
 
-/// Runs the reactor, with a safety stop so a broken reactor fails instead of hanging.
-void runWithTimeout(Reactor& reactor, Seconds limit = Seconds(10)) {
-    bool timedOut = false;
-    auto safety = reactor.callLater(limit, [&] {
-        timedOut = true;
-        reactor.stop();
-    });
-    reactor.run();
-    if (safety->active()) {
-        safety->cancel();
-    }
-    ASSERT_FALSE(timedOut) << "the reactor did not stop by itself";
-}
-
 /// Stops the reactor a little later, letting any further (wrong) callbacks show up.
 void stopSoon(Reactor& reactor) {
     reactor.callLater(50ms, [&reactor] { reactor.stop(); });
@@ -160,7 +149,7 @@ TEST(Reactor, ReadableDescriptorGetsDoRead) {
     };
     reactor.addReader(reader);
     pair.send("hello");
-    runWithTimeout(reactor);
+    runUntilStopped(reactor);
     EXPECT_EQ(reader->reads, 1);
     EXPECT_EQ(reader->data, "hello");
 }
@@ -171,7 +160,7 @@ TEST(Reactor, DescriptorWithNothingToReadGetsNoDoRead) {
     auto reader = std::make_shared<TestReader>(pair.ours);
     reactor.addReader(reader);
     stopSoon(reactor);
-    runWithTimeout(reactor);
+    runUntilStopped(reactor);
     EXPECT_EQ(reader->reads, 0);
     EXPECT_EQ(reactor.getReaders().size(), 1u);
 }
@@ -191,7 +180,7 @@ TEST(Reactor, DoReadIsCalledAgainForMoreData) {
     };
     reactor.addReader(reader);
     pair.send("one");
-    runWithTimeout(reactor);
+    runUntilStopped(reactor);
     EXPECT_EQ(reader->data, "onetwo");
     EXPECT_EQ(reader->reads, 2);
 }
@@ -208,7 +197,7 @@ TEST(Reactor, RemoveReaderStopsCallbacks) {
     };
     reactor.addReader(reader);
     pair.send("unread");
-    runWithTimeout(reactor);
+    runUntilStopped(reactor);
     EXPECT_EQ(reader->reads, 1);
     EXPECT_TRUE(reactor.getReaders().empty());
     EXPECT_TRUE(reader->lost.empty()) << "removing is not losing the connection";
@@ -223,7 +212,7 @@ TEST(Reactor, RemoveReaderBeforeRunMeansNoCallback) {
     reactor.removeReader(*reader);
     reactor.removeReader(*reader);  // removing twice does nothing
     stopSoon(reactor);
-    runWithTimeout(reactor);
+    runUntilStopped(reactor);
     EXPECT_EQ(reader->reads, 0);
 }
 
@@ -237,7 +226,7 @@ TEST(Reactor, SocketClosedUnderAWaitIsALostConnection) {
     reader->onLost = [&](const Reason&) { stopSoon(reactor); };
     reactor.addReader(reader);
     reactor.callLater(Seconds(0), [&] { pair.ours.close(); });  // nothing to read: it waits
-    runWithTimeout(reactor);
+    runUntilStopped(reactor);
     EXPECT_EQ(reader->reads, 0);
     ASSERT_EQ(reader->lost.size(), 1u);
     EXPECT_TRUE(reader->lost[0].check(ReasonKind::ConnectionLost));
@@ -256,7 +245,7 @@ TEST(Reactor, ReturnedReasonReachesConnectionLostOnceAndRemoves) {
     };
     reactor.addReader(reader);
     pair.send("still readable after the reason");
-    runWithTimeout(reactor);
+    runUntilStopped(reactor);
     EXPECT_EQ(reader->reads, 1);
     ASSERT_EQ(reader->lost.size(), 1u);
     EXPECT_TRUE(reader->lost[0].check(ReasonKind::ConnectionLost));
@@ -272,7 +261,7 @@ TEST(Reactor, EndOfFileIsConnectionDone) {
     reactor.addReader(reader);
     pair.send("last words");
     pair.theirs.close();
-    runWithTimeout(reactor);
+    runUntilStopped(reactor);
     EXPECT_EQ(reader->data, "last words");
     ASSERT_EQ(reader->lost.size(), 1u);
     EXPECT_EQ(reader->lost[0].kind(), ReasonKind::ConnectionDone);
@@ -287,7 +276,7 @@ TEST(Reactor, ExceptionFromDoReadBecomesConnectionLost) {
     reactor.addReader(reader);
     pair.send("x");
     testing::internal::CaptureStderr();
-    runWithTimeout(reactor);
+    runUntilStopped(reactor);
     std::string err = testing::internal::GetCapturedStderr();
     EXPECT_EQ(err, "Unhandled error in TestReader: parse error\n") << "logged, as log.err does";
     EXPECT_EQ(reader->reads, 1);
@@ -318,7 +307,7 @@ TEST(Reactor, ReaderRemovingItselfInsideDoReadIsSafe) {
         reactor.addReader(std::move(reader));
     }
     pair.send("x");
-    runWithTimeout(reactor);
+    runUntilStopped(reactor);
     EXPECT_EQ(reads, 1);
     EXPECT_TRUE(weak.expired()) << "the reactor let go of the removed reader";
 }
@@ -342,7 +331,7 @@ TEST(Reactor, ATimerCanRemoveAReaderThatOnlyTheReactorHolds) {
         pair.send("too late");         // ends the pending wait: then it is let go
         stopSoon(reactor);
     });
-    runWithTimeout(reactor);
+    runUntilStopped(reactor);
     EXPECT_TRUE(weak.expired()) << "let go once its wait was over";
 }
 
@@ -368,7 +357,7 @@ TEST(Reactor, RemovingAnotherReadyReaderInTheSameTurnPreventsItsDoRead) {
     reactor.addReader(b);
     first.send("a");
     second.send("b");
-    runWithTimeout(reactor);
+    runUntilStopped(reactor);
     EXPECT_EQ(a->reads + b->reads, 1);
     EXPECT_EQ(reactor.getReaders().size(), 1u);
 }
@@ -390,7 +379,7 @@ TEST(Reactor, ReaderCanBeAddedAgainAfterRemoval) {
     };
     reactor.addReader(reader);
     pair.send("once ");
-    runWithTimeout(reactor);
+    runUntilStopped(reactor);
     EXPECT_EQ(reader->data, "once again");
 }
 
@@ -452,7 +441,7 @@ TEST(Reactor, ASocketClosedWithoutRemovalEndsItsDescriptorAndTheOthersGoOn) {
     };
     reactor.addReader(fresh);
     second.send("new socket");
-    runWithTimeout(reactor);
+    runUntilStopped(reactor);
     EXPECT_EQ(fresh->data, "new socket");
     EXPECT_EQ(stale->reads, 0);
     ASSERT_EQ(stale->lost.size(), 1u) << "the closed one is dropped, once";
@@ -472,7 +461,7 @@ TEST(Reactor, AnExceptionFromConnectionLostIsReportedAndTheLoopGoesOn) {
     reactor.addReader(reader);
     pair.send("x");
     testing::internal::CaptureStderr();
-    runWithTimeout(reactor);
+    runUntilStopped(reactor);
     std::string err = testing::internal::GetCapturedStderr();
     EXPECT_NE(err.find("cleanup failed"), std::string::npos) << err;
     EXPECT_NE(err.find("TestReader"), std::string::npos) << "names the descriptor: " << err;
@@ -495,7 +484,7 @@ TEST(Reactor, AClosedSocketIsRejectedAndLeavesNothingBehind) {
     };
     reactor.addReader(reader);
     pair.send("x");
-    runWithTimeout(reactor);
+    runUntilStopped(reactor);
     EXPECT_EQ(reader->data, "x");
 }
 
@@ -514,7 +503,7 @@ TEST(Reactor, WritableDescriptorGetsDoWriteUntilRemoved) {
     };
     reactor.addWriter(writer);
     EXPECT_EQ(reactor.getWriters().size(), 1u);
-    runWithTimeout(reactor);
+    runUntilStopped(reactor);
     EXPECT_EQ(writer->writes, 3);
     EXPECT_TRUE(reactor.getWriters().empty());
 }
@@ -536,7 +525,7 @@ TEST(Reactor, OneDescriptorCanReadAndWriteTheSameFd) {
     reactor.addReader(both);
     reactor.addWriter(both);
     pair.send("pong");
-    runWithTimeout(reactor);
+    runUntilStopped(reactor);
     EXPECT_EQ(both->writes, 1);
     EXPECT_EQ(both->data, "pong");
     char buffer[8] = {};
@@ -554,7 +543,7 @@ TEST(Reactor, ReasonFromDoWriteRemovesBothDirectionsOnce) {
     both->onLost = [&](const Reason&) { stopSoon(reactor); };
     reactor.addReader(both);
     reactor.addWriter(both);
-    runWithTimeout(reactor);
+    runUntilStopped(reactor);
     ASSERT_EQ(both->lost.size(), 1u);
     EXPECT_TRUE(both->lost[0].check(ReasonKind::ConnectionLost));
     EXPECT_TRUE(reactor.getReaders().empty());
@@ -582,7 +571,7 @@ TEST(Reactor, StopTwiceInOneRunIsAnError) {
             threw = true;
         }
     });
-    runWithTimeout(reactor);
+    runUntilStopped(reactor);
     EXPECT_TRUE(threw);
 }
 
@@ -650,7 +639,7 @@ TEST(Reactor, RunsAgainAfterStop) {
             ++runs;
             reactor.stop();
         });
-        runWithTimeout(reactor);
+        runUntilStopped(reactor);
     }
     EXPECT_EQ(runs, 2);
 }
@@ -667,7 +656,7 @@ TEST(Reactor, CallLaterRunsInTimeOrderTiesInSchedulingOrder) {
     reactor.callLater(10ms, [&] { order += 'a'; });
     reactor.callLater(10ms, [&] { order += 'b'; });
     reactor.callLater(0ms, [&] { order += '0'; });
-    runWithTimeout(reactor);
+    runUntilStopped(reactor);
     EXPECT_EQ(order, "0abc");
     EXPECT_TRUE(reactor.getDelayedCalls().empty());
 }
@@ -683,7 +672,7 @@ TEST(Reactor, SameTimeCallsKeepSchedulingOrder) {
         call->delay(when - call->getTime());
     }
     reactor.callLater(30ms, [&] { reactor.stop(); });
-    runWithTimeout(reactor);
+    runUntilStopped(reactor);
     EXPECT_EQ(order, "abcdefgh");
 }
 
@@ -697,14 +686,14 @@ TEST(Reactor, CancelledCallNeverRunsAndDoubleCancelIsAnError) {
     EXPECT_THROW(call->cancel(), AlreadyCancelled);
     EXPECT_TRUE(reactor.getDelayedCalls().empty());
     reactor.callLater(30ms, [&] { reactor.stop(); });
-    runWithTimeout(reactor);
+    runUntilStopped(reactor);
     EXPECT_FALSE(ran);
 }
 
 TEST(Reactor, CancelAfterRunIsAnError) {
     Reactor reactor;
     auto call = reactor.callLater(0s, [&] { reactor.stop(); });
-    runWithTimeout(reactor);
+    runUntilStopped(reactor);
     EXPECT_FALSE(call->active());
     EXPECT_THROW(call->cancel(), AlreadyCalled);
     EXPECT_THROW(call->reset(1s), AlreadyCalled);
@@ -721,7 +710,7 @@ TEST(Reactor, ACallCanCancelAnotherFromInsideItsOwnCallback) {
     });
     b = reactor.callLater(10ms, [&] { order += 'b'; });
     reactor.callLater(30ms, [&] { reactor.stop(); });
-    runWithTimeout(reactor);
+    runUntilStopped(reactor);
     EXPECT_EQ(order, "a");
 }
 
@@ -733,7 +722,7 @@ TEST(Reactor, ResetBringsACallForward) {
         reactor.stop();
     });
     call->reset(10ms);
-    runWithTimeout(reactor);
+    runUntilStopped(reactor);
     EXPECT_TRUE(ran);
 }
 
@@ -748,7 +737,7 @@ TEST(Reactor, DelayPushesACallBack) {
     // Now due 210 ms from the start: after b, even if scheduling b took a while on a
     // loaded machine.
     a->delay(200ms);
-    runWithTimeout(reactor);
+    runUntilStopped(reactor);
     EXPECT_EQ(order, "ba");
 }
 
@@ -761,7 +750,7 @@ TEST(Reactor, AnExceptionInADelayedCallIsReportedAndTheLoopGoesOn) {
         reactor.stop();
     });
     testing::internal::CaptureStderr();
-    runWithTimeout(reactor);
+    runUntilStopped(reactor);
     std::string err = testing::internal::GetCapturedStderr();
     EXPECT_TRUE(after);
     EXPECT_NE(err.find("boom"), std::string::npos) << err;
@@ -778,7 +767,7 @@ TEST(Reactor, ADelayedCallCanRemoveAReader) {
         pair.send("too late");
         stopSoon(reactor);
     });
-    runWithTimeout(reactor);
+    runUntilStopped(reactor);
     EXPECT_EQ(reader->reads, 0);
 }
 
