@@ -12,6 +12,8 @@
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "messages.hpp"
 
@@ -221,7 +223,28 @@ int runMain(const std::string& program, const std::function<int()>& body) {
     return finishOutput(program, status);
 }
 
+namespace {
+
+// What outputFailed() was told, in order, until finishOutput() prints it.
+std::vector<std::string>& failedOutputs() {
+    static std::vector<std::string> messages;
+    return messages;
+}
+
+}  // namespace
+
+void outputFailed(std::string message) {
+    failedOutputs().push_back(std::move(message));
+}
+
 int finishOutput(const std::string& program, int status) {
+    for (const auto& message : failedOutputs()) {
+        std::cerr << program << ": error: " << oneLine(message) << std::endl;
+        if (status == kExitSuccess) {
+            status = kExitFailure;
+        }
+    }
+    failedOutputs().clear();
     // A poem that could not be printed was not delivered: say so, as cat does.
     std::string why;
     if (!standardOutputWritten(why)) {

@@ -1,0 +1,108 @@
+// At the edges of what a client promises: an output that is a FIFO nobody reads,
+// an output that fails while a download fails too. Each ends in one clear line per thing
+// that went wrong and the exit code that says so, and never hangs.
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <cerrno>
+#include <cstring>
+#include <regex>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "support/process.hpp"
+#include "support/timeline.hpp"
+
+namespace poetry::test {
+namespace {
+
+// The three clients that take --timeline.
+const char* const kTimelineClients[] = {"blocking-get-poetry", "reactor-get-poetry",
+                                        "protocol-get-poetry"};
+
+// ---- --timeline on a FIFO ----------------------------------------------------
+
+// Opening a FIFO for writing waits until some process opens it for reading. A
+// client must not wait there: with nobody reading, it says so at once.
+TEST(TimelineFifo, WithNoReaderIsOneLineAtOnce) {
+    TempPath fifo("timeline.fifo");
+    ASSERT_EQ(::mkfifo(fifo.str().c_str(), 0600), 0);
+    for (const char* client : kTimelineClients) {
+        auto result = run(client, {"--timeline", fifo.str(), "10000"}, 10s);
+        EXPECT_EQ(result.exitCode, 2) << client;
+        EXPECT_EQ(result.err, std::string(client) + ": error: cannot write --timeline " +
+                                  fifo.str() +
+                                  ": a FIFO that no process has open for reading (see --help)\n");
+        EXPECT_EQ(result.out, "");
+    }
+}
+
+// With a reader, a FIFO is as good as a file: the rows arrive through it.
+TEST(TimelineFifo, WithAReaderGetsTheRows) {
+    Server server("slowpoetry", {"--delay", "0", "--num-bytes", "100", poemPath("science.txt")});
+    TempPath fifo("timeline.fifo");
+    ASSERT_EQ(::mkfifo(fifo.str().c_str(), 0600), 0);
+    int reader = ::open(fifo.str().c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    ASSERT_GE(reader, 0) << std::strerror(errno);
+    auto result = run("protocol-get-poetry", {"-q", "--timeline", fifo.str(), server.address()});
+    std::string rows;
+    char buffer[65536];
+    for (ssize_t n; (n = ::read(reader, buffer, sizeof buffer)) > 0;) {
+        rows.append(buffer, static_cast<std::size_t>(n));
+    }
+    ::close(reader);
+    EXPECT_EQ(result.exitCode, 0) << result.err;
+    EXPECT_EQ(result.err, "");
+    auto lines = splitLines(rows);
+    ASSERT_GE(lines.size(), 2u) << rows;
+    EXPECT_EQ(lines[0], "task,peer,seconds,bytes");
+    std::size_t bytes = 0;
+    for (std::size_t i = 1; i < lines.size(); ++i) {
+        std::smatch m;
+        ASSERT_TRUE(
+            std::regex_match(lines[i], m, std::regex(R"(1,127\.0\.0\.1:\d+,[0-9.]+,(\d+))")))
+            << lines[i];
+        bytes += std::stoul(m[1]);
+    }
+    EXPECT_EQ(bytes, poemSize("science.txt"));
+}
+
+// ---- an output that fails while a download fails too --------------------------
+
+// Each thing that went wrong gets its line: the refused address, and the timeline
+// that could not be written. The exit code is 1 for both.
+TEST(TimelineWriteError, IsReportedWhenADownloadFailedToo) {
+    const std::string refused = "127.0.0.1:" + std::to_string(refusedPort());
+    for (const char* client : kTimelineClients) {
+        auto result = run(client, {"--timeline", "/dev/full", refused}, 20s);
+        EXPECT_EQ(result.exitCode, 1) << client;
+        EXPECT_EQ(result.err, "Failed to connect to: " + refused + " (Connection refused)\n" +
+                                  client +
+                                  ": error: cannot write --timeline /dev/full: No space left on "
+                                  "device\n");
+    }
+}
+
+// A poem that arrived is still reported (its summary line), and the timeline
+// that could not be written turns the run's exit code to 1.
+TEST(TimelineWriteError, AfterAPoemKeepsTheSummaryAndExitsOne) {
+    Server server("slowpoetry", {"--delay", "0", "--num-bytes", "100", poemPath("science.txt")});
+    for (const char* client : kTimelineClients) {
+        auto result = run(client, {"-q", "--timeline", "/dev/full", server.address()}, 20s);
+        EXPECT_EQ(result.exitCode, 1) << client;
+        EXPECT_TRUE(std::regex_match(result.out, std::regex(R"(Got 1 poems in \S+\n)")))
+            << client << ": " << result.out;
+        EXPECT_EQ(result.err, std::string(client) +
+                                  ": error: cannot write --timeline /dev/full: No space left on "
+                                  "device\n");
+    }
+}
+
+}  // namespace
+}  // namespace poetry::test
