@@ -1,5 +1,6 @@
 // At the edges of what a client promises: an output that is a FIFO nobody reads,
-// an output that fails while a download fails too. Each ends in one clear line per thing
+// an output that fails while a download fails too, a stack demo that prints its
+// stack after another download has failed. Each ends in one clear line per thing
 // that went wrong and the exit code that says so, and never hangs.
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -25,6 +26,49 @@ namespace {
 // The three clients that take --timeline.
 const char* const kTimelineClients[] = {"blocking-get-poetry", "reactor-get-poetry",
                                         "protocol-get-poetry"};
+
+// A listening socket on 127.0.0.1 that accepts only when the test says so: a
+// client connects at once (the kernel completes the handshake), and gets its
+// first byte only when send() is called.
+class Listener {
+  public:
+    Listener() : fd_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t length = sizeof address;
+        if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&address), length) != 0 ||
+            ::listen(fd_, 4) != 0 ||
+            ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+            throw std::runtime_error(std::string("listener: ") + std::strerror(errno));
+        }
+        port_ = ntohs(address.sin_port);
+    }
+    ~Listener() {
+        for (int fd : {fd_, client_}) {
+            if (fd >= 0) {
+                ::close(fd);
+            }
+        }
+    }
+    Listener(const Listener&) = delete;
+    Listener& operator=(const Listener&) = delete;
+
+    std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+
+    // Accepts the client waiting in the backlog and sends it `data`.
+    void send(const std::string& data) {
+        client_ = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+        ASSERT_GE(client_, 0) << std::strerror(errno);
+        ASSERT_EQ(::send(client_, data.data(), data.size(), MSG_NOSIGNAL),
+                  static_cast<ssize_t>(data.size()));
+    }
+
+  private:
+    int fd_;
+    int client_ = -1;
+    std::uint16_t port_ = 0;
+};
 
 // ---- --timeline on a FIFO ----------------------------------------------------
 
@@ -102,6 +146,32 @@ TEST(TimelineWriteError, AfterAPoemKeepsTheSummaryAndExitsOne) {
                                   ": error: cannot write --timeline /dev/full: No space left on "
                                   "device\n");
     }
+}
+
+// ---- the stack demo after a failed download -----------------------------------
+
+// The first address is refused; only once the client has said so does the second
+// server send its first byte, whose dataReceived() prints the stack and ends the
+// program. A download failed, so the exit code is 1, as with every client.
+TEST(StackDemo, ExitsOneWhenADownloadFailedBeforeTheStack) {
+    Listener second;
+    const std::string refused = "127.0.0.1:" + std::to_string(refusedPort());
+    Process client(binDir() + "/protocol-get-poetry-stack", {refused, second.address()});
+    const std::string failed = "Failed to connect to: " + refused + " (Connection refused)\n";
+    ASSERT_TRUE(client.waitForErr(failed)) << client.err();
+    second.send("The first line of a poem\n");
+    EXPECT_EQ(client.wait(), 1);
+    EXPECT_EQ(client.err(), failed);
+    EXPECT_TRUE(
+        std::regex_search(client.out(), std::regex(R"(^ *0# StackProtocol::dataReceived )")))
+        << client.out();
+}
+
+TEST(StackDemo, HelpSaysWhenItExitsOne) {
+    auto result = run("protocol-get-poetry-stack", {"--help"});
+    EXPECT_EQ(result.exitCode, 0);
+    EXPECT_NE(result.out.find("Exits with 1 if a download failed"), std::string::npos)
+        << result.out;
 }
 
 }  // namespace
