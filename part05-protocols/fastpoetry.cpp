@@ -106,7 +106,10 @@ std::string interfaceAddress(poetry::reactor::Reactor& reactor, const std::strin
 int run(int argc, char** argv) {
     poetry::CommandLine cl("fastpoetry", "[options] POETRY_FILE",
                            "Serves a poem at once, to any number of clients at the same time "
-                           "(Part 5).");
+                           "(Part 5). Its log goes to stdout as it happens, from the loop: "
+                           "once a pipe on stdout is full because nothing reads it, the "
+                           "server waits, and so does every client. --quiet leaves the "
+                           "log out.");
     poetry::addServerOptions(cl);
     poetry::addTraceOption(cl);
     auto values = cl.parse(argc, argv, std::cout);

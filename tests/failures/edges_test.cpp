@@ -1,7 +1,7 @@
-// At the edges of what a client promises: an output that is a FIFO nobody reads,
+// At the edges of what a program promises: an output that is a FIFO nobody reads,
 // an output that fails while a download fails too, a stack demo that prints its
-// stack after another download has failed. Each ends in one clear line per thing
-// that went wrong and the exit code that says so, and never hangs.
+// stack after another download has failed, a server log that nobody reads. Each ends in one clear
+// line per thing that went wrong and the exit code that says so, and never hangs.
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -172,6 +172,18 @@ TEST(StackDemo, HelpSaysWhenItExitsOne) {
     EXPECT_EQ(result.exitCode, 0);
     EXPECT_NE(result.out.find("Exits with 1 if a download failed"), std::string::npos)
         << result.out;
+}
+
+// ---- a server log that nobody reads -------------------------------------------
+
+// fastpoetry writes its log from the loop, as the article's print does: a full
+// pipe on stdout holds every client. Its --help says so, and how to avoid it.
+TEST(Fastpoetry, HelpSaysTheLogCanHoldEveryClientAndQuietAvoidsIt) {
+    auto result = run("fastpoetry", {"--help"});
+    EXPECT_EQ(result.exitCode, 0);
+    EXPECT_NE(result.out.find("the server waits, and so does every client"), std::string::npos)
+        << result.out;
+    EXPECT_NE(result.out.find("--quiet leaves the log out"), std::string::npos) << result.out;
 }
 
 }  // namespace
