@@ -186,5 +186,36 @@ TEST(Fastpoetry, HelpSaysTheLogCanHoldEveryClientAndQuietAvoidsIt) {
     EXPECT_NE(result.out.find("--quiet leaves the log out"), std::string::npos) << result.out;
 }
 
+// ---- what the sanitizer build needs ------------------------------------------
+
+// The tests that run a program out of descriptors are skipped under UBSan, which
+// needs a pipe of its own to check a virtual call (tests/support/sanitizers.hpp).
+// Here is that need, on --help, which needs no descriptor of its own: with stdio
+// and one descriptor free, the sanitizer build reports a false type error; with
+// two, it does not; the plain build needs neither. Once a sanitizer runtime no
+// longer needs the pipe, this test fails, and the skips can go.
+TEST(Sanitizers, UbsanNeedsTwoFreeDescriptors) {
+    auto helpAt = [](int limit) {
+        const std::string nofile =
+            "--nofile=" + std::to_string(limit) + ":" + std::to_string(limit);
+        Process process("/usr/bin/prlimit", {nofile, binDir() + "/blocking-get-poetry", "--help"});
+        return RunResult{process.wait(), process.out(), process.err()};
+    };
+    const RunResult oneFree = helpAt(4);
+#ifdef POETRY_SANITIZED
+    EXPECT_NE(oneFree.exitCode, 0);
+    EXPECT_NE(oneFree.err.find("runtime error: member access within address"), std::string::npos)
+        << oneFree.err;
+    EXPECT_NE(oneFree.err.find("which does not point to an object of type"), std::string::npos)
+        << oneFree.err;
+    const RunResult twoFree = helpAt(5);
+    EXPECT_EQ(twoFree.exitCode, 0) << twoFree.err;
+    EXPECT_EQ(twoFree.err, "");
+#else
+    EXPECT_EQ(oneFree.exitCode, 0) << oneFree.err;
+    EXPECT_EQ(oneFree.err, "");
+#endif
+}
+
 }  // namespace
 }  // namespace poetry::test

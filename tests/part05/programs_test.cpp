@@ -25,6 +25,7 @@
 
 #include "support/client_output.hpp"
 #include "support/process.hpp"
+#include "support/sanitizers.hpp"
 #include "support/socket.hpp"
 #include "support/timeline.hpp"
 #include "support/trace.hpp"
@@ -436,11 +437,7 @@ TEST(Fastpoetry, TraceShowsTheAcceptAndTheSignalThatStopsIt) {
 // into the shortage, which it reports, and out of it. fastpoetry raises its own
 // limit to the hard limit, so prlimit sets both low.
 TEST(Fastpoetry, OutOfDescriptorsItSaysSoSurvivesAndRecovers) {
-#ifdef POETRY_SANITIZED
-    // UBSan checks a virtual call by probing memory through a pipe; in a process
-    // with no descriptor left the probe fails and UBSan reports a false error.
-    GTEST_SKIP() << "needs a process with no spare descriptor, which UBSan cannot run in";
-#endif
+    POETRY_SKIP_WHERE_UBSAN_NEEDS_DESCRIPTORS();
     TempPath file("big-poem.txt");  // removed however the test ends
     const std::string big = file.str();
     {

@@ -25,6 +25,7 @@
 #include "part05-protocols/tcp.hpp"
 #include "support/process.hpp"
 #include "support/reactor.hpp"
+#include "support/sanitizers.hpp"
 #include "support/socket.hpp"
 
 namespace {
@@ -205,9 +206,7 @@ TEST(ListenTCP, PortZeroReportsTheRealPort) {
 class OutOfDescriptors : public testing::Test {
   protected:
     void SetUp() override {
-#ifdef POETRY_SANITIZED
-        GTEST_SKIP() << "UBSan's memory probe needs a spare descriptor (see programs_test)";
-#endif
+        POETRY_SKIP_WHERE_UBSAN_NEEDS_DESCRIPTORS();
         port = poetry::protocols::listenTCP(reactor, 0, serverFactory);
         waiting.emplace(port->getHost().port);  // made before the limit drops
     }
