@@ -13,6 +13,8 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "messages.hpp"
 #include "poem_file.hpp"
@@ -256,7 +258,28 @@ int runMain(const std::string& program, const std::function<int()>& body) {
     return finishOutput(program, status);
 }
 
+namespace {
+
+// What outputFailed() was told, in order, until finishOutput() prints it.
+std::vector<std::string>& failedOutputs() {
+    static std::vector<std::string> messages;
+    return messages;
+}
+
+}  // namespace
+
+void outputFailed(std::string message) {
+    failedOutputs().push_back(std::move(message));
+}
+
 int finishOutput(const std::string& program, int status) {
+    for (const auto& message : failedOutputs()) {
+        std::cerr << program << ": error: " << oneLine(message) << std::endl;
+        if (status == kExitSuccess) {
+            status = kExitFailure;
+        }
+    }
+    failedOutputs().clear();
     // A poem that could not be printed was not delivered: say so, as cat does.
     std::string why;
     if (!standardOutputWritten(why)) {
@@ -317,7 +340,10 @@ void addServerOptions(CommandLine& commandLine) {
     commandLine.options()("port", po::value<long long>()->default_value(0),
                           "port to listen on (0: the system picks a free one)")(
         "iface", po::value<std::string>()->default_value("127.0.0.1"), "interface to listen on")(
-        "quiet", "do not print a line per client and per chunk");
+        "quiet",
+        "do not print a line per client and per chunk (the log is written as it happens, "
+        "from the server's one loop: a stdout pipe nobody reads makes the server wait, and "
+        "every client with it)");
     commandLine.positional("POETRY_FILE", "the poem to serve", 1);
 }
 

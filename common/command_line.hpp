@@ -92,20 +92,28 @@ class CommandLine {
 ///
 /// It also keeps the promise that a program's output arrived: before the body, a
 /// closed stdin, stdout or stderr is replaced by a descriptor that fails every
-/// write (so no socket takes its number); after it, if anything written to stdout
-/// failed (`> /dev/full`, `>&-`), it prints `PROGRAM: error: cannot write to
-/// standard output: REASON` and turns a success into kExitFailure.
+/// write (so no socket takes its number); after it, finishOutput() reports any
+/// output that could not be written (stdout to `/dev/full` or closed, a
+/// `--timeline` file) and turns a success into kExitFailure.
 int runMain(const std::string& program, const std::function<int()>& body);
 
-/// Flushes stdout and checks that everything written to it arrived; returns the
-/// exit status to end with.
+/// Flushes stdout and checks that everything written to it arrived, and that no
+/// other output failed; returns the exit status to end with.
 ///
-/// If a write failed, prints `PROGRAM: error: cannot write to standard output:
-/// REASON` and turns kExitSuccess into kExitFailure; otherwise returns `status`.
-/// runMain() calls it when the body returns. A program that ends itself from
-/// inside its run (the stack demo's `std::_Exit`, which skips runMain()) calls it
-/// first, so its output is checked too.
+/// Each output that outputFailed() was told of is one line, `PROGRAM: error:
+/// MESSAGE`; if a write to stdout failed, `PROGRAM: error: cannot write to standard
+/// output: REASON`. Either turns kExitSuccess into kExitFailure; a failure already
+/// reported keeps its code. runMain() calls it when the body returns. A program that
+/// ends itself from inside its run (the stack demo's `std::_Exit`, which skips
+/// runMain()) calls it first, so its output is checked too.
 int finishOutput(const std::string& program, int status);
+
+/// Tells finishOutput() that an output the program was asked to write, beside
+/// stdout, could not be written; `message` names it and says why (`cannot write
+/// --timeline FILE: REASON`). Kept until the program ends, so the line is printed
+/// whatever else failed in the run. Called by the writer of that output when it
+/// finds out (Timeline::close()).
+void outputFailed(std::string message);
 
 /// What every poetry client takes: addresses and `-q/--quiet`, and the ways to watch
 /// a run that some clients offer (ClientExtras).

@@ -58,21 +58,20 @@ int run(int argc, char** argv) {
     if (!parsed) {
         return poetry::kExitSuccess;  // --help was printed
     }
-    poetry::ServerOptions& options = *parsed;
     poetry::raiseFileLimit();       // beyond the article: one descriptor per client
     std::signal(SIGPIPE, SIG_IGN);  // a closed stdout is an error line, not a silent death
 
     //! [main]
     poetry::reactor::Reactor reactor;
-    poetry::trace::Tracing tracing(options.trace, reactor);  // --trace
+    poetry::trace::Tracing tracing(parsed->trace, reactor);  // --trace
     // SIGINT and SIGTERM stop the reactor; run() returns and we exit 0. Set up
     // before the first line is printed: whoever reads it may signal us at once.
     reactor.stopOnSignals();
-    PoetryServerFactory factory(std::move(options.poem), options.quiet);
-    auto port = poetry::protocols::listenTCP(reactor, options.port, tracing.wrap(factory),
+    PoetryServerFactory factory(std::move(parsed->poem), parsed->quiet);
+    auto port = poetry::protocols::listenTCP(reactor, parsed->port, tracing.wrap(factory),
                                              poetry::protocols::kDefaultBacklog,
-                                             poetry::interfaceAddress(options.iface, options.port));
-    std::cout << "Serving " << options.poetryFile << " on port " << port->getHost().port << "."
+                                             poetry::interfaceAddress(parsed->iface, parsed->port));
+    std::cout << "Serving " << parsed->poetryFile << " on port " << port->getHost().port << "."
               << std::endl;
     reactor.run();
     //! [main]

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "support/process.hpp"
+#include "support/sanitizers.hpp"
 #include "support/socket.hpp"
 
 namespace poetry::test {
@@ -65,8 +66,7 @@ class ScratchDir {
 // and exits 1; from the first limit that is enough, it serves. (Below 4 not even
 // the dynamic loader can open the libraries, before any of our code runs.)
 TEST(DescriptorLimit, FastpoetryServesOrSaysSoInPlainWords) {
-    SKIP_UNDER_SANITIZERS(
-        "UBSan probes memory through a pipe, which fails with no descriptor to spare");
+    POETRY_SKIP_WHERE_UBSAN_NEEDS_DESCRIPTORS();
     bool served = false;
     for (int limit = 4; limit <= 16 && !served; ++limit) {
         const std::string nofile =
@@ -100,8 +100,7 @@ TEST(DescriptorLimit, FastpoetryServesOrSaysSoInPlainWords) {
 // Every client, at every descriptor limit from 4 up to the first that is enough:
 // the poem, or one plain line and exit 1.
 TEST(DescriptorLimit, EveryClientGetsThePoemOrSaysSoInPlainWords) {
-    SKIP_UNDER_SANITIZERS(
-        "UBSan probes memory through a pipe, which fails with no descriptor to spare");
+    POETRY_SKIP_WHERE_UBSAN_NEEDS_DESCRIPTORS();
     Server server("fastpoetry", {"--quiet", poemPath("science.txt")});
     for (const char* client :
          {"blocking-get-poetry", "reactor-get-poetry", "protocol-get-poetry",

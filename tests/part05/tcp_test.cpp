@@ -25,6 +25,8 @@
 #include "part05-protocols/protocol.hpp"
 #include "part05-protocols/tcp.hpp"
 #include "support/process.hpp"
+#include "support/reactor.hpp"
+#include "support/sanitizers.hpp"
 #include "support/socket.hpp"
 
 namespace {
@@ -40,20 +42,7 @@ using poetry::reactor::Reactor;
 using poetry::reactor::Reason;
 using poetry::reactor::ReasonKind;
 using poetry::reactor::Seconds;
-
-// Runs the reactor until something stops it, or fails the test after `limit`.
-void runWithLimit(Reactor& reactor, Seconds limit = Seconds(20)) {
-    bool timedOut = false;
-    auto guard = reactor.callLater(limit, [&] {
-        timedOut = true;
-        reactor.stop();
-    });
-    reactor.run();
-    if (guard->active()) {
-        guard->cancel();
-    }
-    ASSERT_FALSE(timedOut) << "the reactor was never stopped";
-}
+using poetry::test::runUntilStopped;
 
 // ---- the server side: writes `payload`, then does what `ending` says ----
 
@@ -220,9 +209,7 @@ TEST(ListenTCP, PortZeroReportsTheRealPort) {
 class OutOfDescriptors : public testing::Test {
   protected:
     void SetUp() override {
-#ifdef POETRY_SANITIZED
-        GTEST_SKIP() << "UBSan's memory probe needs a spare descriptor (see programs_test)";
-#endif
+        POETRY_SKIP_WHERE_UBSAN_NEEDS_DESCRIPTORS();
         port = poetry::protocols::listenTCP(reactor, 0, serverFactory);
         waiting.emplace(port->getHost().port);  // made before the limit drops
     }
@@ -261,7 +248,7 @@ TEST_F(OutOfDescriptors, ThePortStopsWatchingAndArmsOneResume) {
     // Descriptors are back: the resume watches the socket again, and the waiting
     // client is served (the server's connection ends when its poem is sent).
     serverFactory.onLost = [&] { reactor.stop(); };
-    runWithLimit(reactor);
+    runUntilStopped(reactor);
     EXPECT_EQ(serverFactory.lost, std::vector<std::string>{"ConnectionDone"});
     EXPECT_EQ(waiting->readAll(), "hello");
     EXPECT_EQ(reactor.getReaders().size(), 1u);  // the port, listening again
@@ -291,7 +278,7 @@ TEST(ConnectTCP, ProtocolHearsConnectionLostBeforeTheFactoryHearsClientConnectio
     auto connector =
         poetry::protocols::connectTCP(reactor, "127.0.0.1", port->getHost().port, factory);
     EXPECT_EQ(connector->state(), Connector::State::Connecting);
-    runWithLimit(reactor);
+    runUntilStopped(reactor);
 
     EXPECT_EQ(factory.events,
               (std::vector<std::string>{"startedConnecting", "buildProtocol", "connectionMade",
@@ -314,7 +301,7 @@ TEST(ConnectTCP, RefusedReachesClientConnectionFailed) {
     RecordingFactory factory(reactor);
     const auto port = poetry::test::refusedPort();
     poetry::protocols::connectTCP(reactor, "127.0.0.1", port, factory);
-    runWithLimit(reactor);
+    runUntilStopped(reactor);
     EXPECT_EQ(factory.events,
               (std::vector<std::string>{"startedConnecting",
                                         "clientConnectionFailed ConnectionRefusedError"}));
@@ -330,7 +317,7 @@ TEST(ConnectTCP, UnknownHostIsADNSLookupError) {
     Reactor reactor;
     RecordingFactory factory(reactor);
     poetry::protocols::connectTCP(reactor, "no-such-poetry-server.invalid", 10000, factory);
-    runWithLimit(reactor);
+    runUntilStopped(reactor);
     EXPECT_EQ(factory.events, (std::vector<std::string>{"startedConnecting",
                                                         "clientConnectionFailed DNSLookupError"}));
     EXPECT_NE(factory.failReason.find("no-such-poetry-server.invalid"), std::string::npos);
@@ -344,7 +331,7 @@ TEST(ConnectTCP, AHostNameIsResolved) {
     auto port = poetry::protocols::listenTCP(reactor, 0, serverFactory);
     RecordingFactory factory(reactor);
     poetry::protocols::connectTCP(reactor, "localhost", port->getHost().port, factory);
-    runWithLimit(reactor);
+    runUntilStopped(reactor);
     EXPECT_EQ(factory.received, "hello");
 }
 
@@ -353,7 +340,7 @@ TEST(ConnectTCP, StopConnectingFailsTheAttemptAtOnce) {
     RecordingFactory factory(reactor);
     auto connector = poetry::protocols::connectTCP(reactor, "127.0.0.1", 9, factory);
     reactor.callLater(Seconds(0), [&] { connector->stopConnecting(); });
-    runWithLimit(reactor);
+    runUntilStopped(reactor);
     EXPECT_EQ(factory.events,
               (std::vector<std::string>{"startedConnecting", "clientConnectionFailed UserError"}));
     EXPECT_EQ(factory.failReason, "User aborted connection.");
@@ -401,7 +388,7 @@ TEST(ConnectTCP, NoAnswerWithinTheTimeoutIsATimeoutError) {
     Reactor reactor;
     RecordingFactory factory(reactor);
     poetry::protocols::connectTCP(reactor, "127.0.0.1", silent.port(), factory, Seconds(0.3));
-    runWithLimit(reactor);
+    runUntilStopped(reactor);
     EXPECT_EQ(factory.events, (std::vector<std::string>{"startedConnecting",
                                                         "clientConnectionFailed TimeoutError"}));
     EXPECT_EQ(factory.failReason, "User timeout caused connection failure.");
@@ -450,7 +437,7 @@ TEST(ConnectTCP, ABuildProtocolThatThrowsIsAConnectError) {
     factory.throwOnBuild = true;
     poetry::protocols::connectTCP(reactor, "127.0.0.1", port->getHost().port, factory);
     testing::internal::CaptureStderr();
-    runWithLimit(reactor);
+    runUntilStopped(reactor);
     std::string err = testing::internal::GetCapturedStderr();
     EXPECT_EQ(factory.events, (std::vector<std::string>{"startedConnecting", "buildProtocol",
                                                         "clientConnectionFailed ConnectError"}));
@@ -470,7 +457,7 @@ TEST(Transport, LoseConnectionFlushesEverythingFirst) {
     auto port = poetry::protocols::listenTCP(reactor, 0, serverFactory);
     RecordingFactory factory(reactor);
     poetry::protocols::connectTCP(reactor, "127.0.0.1", port->getHost().port, factory);
-    runWithLimit(reactor);
+    runUntilStopped(reactor);
     EXPECT_TRUE(factory.received == serverFactory.payload)
         << "got " << factory.received.size() << " of " << serverFactory.payload.size();
     EXPECT_EQ(factory.events.back(), "clientConnectionLost ConnectionDone");
@@ -494,7 +481,7 @@ TEST(Transport, LoseConnectionStopsReadingSoAPeerThatHalfClosesGetsEverything) {
         client.shutdownSending();
         got = client.readAll(&error);
     });
-    runWithLimit(reactor);
+    runUntilStopped(reactor);
     peer.join();
     EXPECT_EQ(serverFactory.dataReceived, 0);
     EXPECT_EQ(serverFactory.lost, std::vector<std::string>{"ConnectionDone"});
@@ -510,7 +497,7 @@ TEST(Transport, AbortConnectionIsConnectionAborted) {
     RecordingFactory factory(reactor);
     factory.abortOnConnect = true;
     poetry::protocols::connectTCP(reactor, "127.0.0.1", port->getHost().port, factory);
-    runWithLimit(reactor);
+    runUntilStopped(reactor);
     EXPECT_EQ(factory.events,
               (std::vector<std::string>{"startedConnecting", "buildProtocol", "connectionMade",
                                         "connectionLost ConnectionAborted",
@@ -529,7 +516,7 @@ TEST(Transport, LoseAndAbortFromATimerAreSafe) {
         RecordingFactory factory(reactor);
         factory.closeLater = how;
         poetry::protocols::connectTCP(reactor, "127.0.0.1", port->getHost().port, factory);
-        runWithLimit(reactor);
+        runUntilStopped(reactor);
         const char* kind = how == Later::Lose ? "ConnectionDone" : "ConnectionAborted";
         ASSERT_GE(factory.events.size(), 2u);
         EXPECT_EQ(factory.events[factory.events.size() - 2], std::string("connectionLost ") + kind);
@@ -546,7 +533,7 @@ TEST(Transport, APeerThatAbortsIsALostConnectionNotADoneOne) {
     auto port = poetry::protocols::listenTCP(reactor, 0, serverFactory);
     RecordingFactory factory(reactor);
     poetry::protocols::connectTCP(reactor, "127.0.0.1", port->getHost().port, factory);
-    runWithLimit(reactor);
+    runUntilStopped(reactor);
     ASSERT_GE(factory.events.size(), 2u);
     EXPECT_EQ(factory.events[factory.events.size() - 2], "connectionLost ConnectionLost");
     EXPECT_EQ(factory.events.back(), "clientConnectionLost ConnectionLost");
@@ -563,7 +550,7 @@ TEST(Transport, AResetRightAfterTheConnectIsConnectionLostNotAConnectError) {
     auto port = poetry::protocols::listenTCP(reactor, 0, serverFactory);
     RecordingFactory factory(reactor);
     poetry::protocols::connectTCP(reactor, "127.0.0.1", port->getHost().port, factory);
-    runWithLimit(reactor);
+    runUntilStopped(reactor);
     EXPECT_EQ(factory.events,
               (std::vector<std::string>{"startedConnecting", "buildProtocol", "connectionMade",
                                         "connectionLost ConnectionLost",
@@ -583,7 +570,7 @@ TEST(Transport, AWriteToAPeerThatAbortedIsConnectionLost) {
     factory.abortOnConnect = true;
     factory.stopAtEnd = false;  // the server's end is the one this test waits for
     poetry::protocols::connectTCP(reactor, "127.0.0.1", port->getHost().port, factory);
-    runWithLimit(reactor);
+    runUntilStopped(reactor);
     EXPECT_EQ(serverFactory.lost, std::vector<std::string>{"ConnectionLost"});
     const auto error = serverFactory.lastLost->errorCode();
     EXPECT_TRUE(error == errnoCode(ECONNRESET) || error == errnoCode(EPIPE)) << error.message();
@@ -605,7 +592,7 @@ TEST(Connector, DisconnectClosesAMadeConnectionCleanly) {
             connector->disconnect();
         }
     };
-    runWithLimit(reactor);
+    runUntilStopped(reactor);
     EXPECT_EQ(stateWhenGreeted, Connector::State::Connected);
     EXPECT_EQ(factory.events,
               (std::vector<std::string>{"startedConnecting", "buildProtocol", "connectionMade",
@@ -628,7 +615,7 @@ TEST(Factory, AClientBuildProtocolThatReturnsNullClosesTheConnection) {
     factory.refuse = true;
     factory.stopAtEnd = false;  // wait for the server's side to end
     poetry::protocols::connectTCP(reactor, "127.0.0.1", port->getHost().port, factory);
-    runWithLimit(reactor);
+    runUntilStopped(reactor);
     EXPECT_EQ(serverFactory.lost, std::vector<std::string>{"ConnectionDone"});
     EXPECT_EQ(factory.events, (std::vector<std::string>{"startedConnecting", "buildProtocol",
                                                         "clientConnectionLost ConnectionDone"}));
@@ -647,7 +634,7 @@ TEST(Factory, AServerBuildProtocolThatReturnsNullClosesTheConnection) {
     auto port = poetry::protocols::listenTCP(reactor, 0, serverFactory);
     RecordingFactory factory(reactor);
     poetry::protocols::connectTCP(reactor, "127.0.0.1", port->getHost().port, factory);
-    runWithLimit(reactor);
+    runUntilStopped(reactor);
     EXPECT_EQ(serverFactory.builds, 1);
     EXPECT_TRUE(serverFactory.lost.empty()) << "no protocol, so no connectionLost";
     EXPECT_EQ(factory.events,
@@ -681,7 +668,7 @@ TEST(Connector, ConnectAgainAfterAFailureRetries) {
     RetryingFactory factory(reactor);
     auto connector =
         poetry::protocols::connectTCP(reactor, "127.0.0.1", poetry::test::refusedPort(), factory);
-    runWithLimit(reactor);
+    runUntilStopped(reactor);
     EXPECT_EQ(factory.attempts, 3);
     EXPECT_EQ(connector->state(), Connector::State::Disconnected);
     EXPECT_TRUE(reactor.getDelayedCalls().empty());
@@ -732,7 +719,7 @@ TEST(Transport, ReadBufferIsSharedByEveryConnection) {
     for (int i = 0; i < 2; ++i) {
         poetry::protocols::connectTCP(reactor, "127.0.0.1", port->getHost().port, factory);
     }
-    runWithLimit(reactor);
+    runUntilStopped(reactor);
     ASSERT_GE(factory.seen.size(), 2u);
     for (const char* where : factory.seen) {
         EXPECT_EQ(where, shared.data()) << "a chunk was read into some other buffer";
