@@ -2,6 +2,8 @@
 /// \brief listenTCP(): a listening socket is a read descriptor whose doRead() accepts.
 #include "part05-protocols/listen.hpp"
 
+#include <poll.h>
+
 #include <iostream>
 #include <stdexcept>
 #include <utility>
@@ -50,10 +52,17 @@ std::optional<Reason> Port::doRead() {
             return std::nullopt;  // nobody else is waiting
         }
         if (outOfDescriptors(error)) {
-            // The client waits in the backlog until some connection closes. Say so
-            // once per shortage, not on every turn.
+            // The kernel wants a descriptor before it looks at the queue, so this
+            // fails even when nobody is waiting. When somebody is, they wait in the
+            // backlog until some connection closes: say so once per shortage, not on
+            // every turn, and rest a moment instead of trying again at full speed.
+            if (!clientWaiting()) {
+                return std::nullopt;
+            }
             if (!reportedExhaustion_) {
-                std::cerr << logPrefix() << ": cannot accept: " << describeErrorCode(error)
+                std::cerr << logPrefix()
+                          << ": cannot accept a waiting client yet: " << describeErrorCode(error)
+                          << "; it waits until a connection closes, and the others go on"
                           << std::endl;
                 reportedExhaustion_ = true;
             }
@@ -84,6 +93,12 @@ void Port::accepted(TcpSocket socket, const tcp::endpoint& peer) {
     }
 }
 //! [accept]
+
+// True when a client waits to be accepted: the listening socket is readable.
+bool Port::clientWaiting() {
+    pollfd listening{fileno(), POLLIN, 0};
+    return ::poll(&listening, 1, 0) == 1;
+}
 
 // The waiting client keeps the listening socket readable, so the reactor would
 // call doRead() again at once, and again, at full speed, until a descriptor

@@ -328,5 +328,55 @@ TEST(DescriptorLimit, SlowpoetrySaysSoOnceAndServesWhenADescriptorFrees) {
     EXPECT_EQ(server.process().err(), shortage + "\n" + shortage + "\n");
 }
 
+// How many descriptors a running process has open.
+int openDescriptors(pid_t pid) {
+    int count = 0;
+    for ([[maybe_unused]] const auto& entry :
+         std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd")) {
+        ++count;
+    }
+    return count;
+}
+
+// fastpoetry with one descriptor to spare serves the one client that comes. Its next
+// accept() fails for want of a descriptor (the kernel asks for one before it looks
+// at the queue), but nobody is waiting, so it has nothing to say.
+TEST(DescriptorLimit, FastpoetryWithOneDescriptorToSpareServesItsClientWithoutAWord) {
+    SKIP_UNDER_SANITIZERS(
+        "UBSan probes memory through a pipe, which fails with no descriptor to spare");
+    Server server(kPrlimit,
+                  {"--nofile=64:64", binDir() + "/fastpoetry", "--quiet", poemPath("science.txt")});
+    const pid_t pid = server.process().pid();
+    setFileLimit(pid, openDescriptors(pid) + 1);
+    RunResult client = run("protocol-get-poetry", {"-q", server.address()}, 20s);
+    EXPECT_EQ(client.exitCode, 0) << client.err;
+    server.process().signal(SIGTERM);
+    EXPECT_EQ(server.process().wait(), 0);
+    EXPECT_EQ(server.process().err(), "");
+}
+
+// One descriptor short, the client waits: fastpoetry says which client and what
+// happens to it, once, and serves it as soon as a descriptor frees.
+TEST(DescriptorLimit, FastpoetrySaysAWaitingClientWaitsAndServesItLater) {
+    SKIP_UNDER_SANITIZERS(
+        "UBSan probes memory through a pipe, which fails with no descriptor to spare");
+    Server server(kPrlimit,
+                  {"--nofile=64:64", binDir() + "/fastpoetry", "--quiet", poemPath("science.txt")});
+    const pid_t pid = server.process().pid();
+    const int own = openDescriptors(pid);
+    setFileLimit(pid, own);
+    ClientSocket waiting(server.port());  // connected by the kernel, in the backlog
+    const std::string line = server.process().readErrLine();
+    EXPECT_EQ(line, "Port " + std::to_string(server.port()) +
+                        ": cannot accept a waiting client yet: too many open files (limit " +
+                        std::to_string(own) +
+                        "); it waits until a connection closes, and the others go on");
+    setFileLimit(pid, 64);
+    EXPECT_TRUE(waiting.readAll() == readFile(poemPath("science.txt")));
+    server.process().signal(SIGTERM);
+    EXPECT_EQ(server.process().wait(), 0);
+    EXPECT_EQ(server.process().err(), line + "\n");
+}
+
 }  // namespace
 }  // namespace poetry::test

@@ -465,7 +465,8 @@ TEST(Fastpoetry, OutOfDescriptorsItSaysSoSurvivesAndRecovers) {
     }
     // Some of them are accepted and stuck mid-poem; the next accept() fails, and
     // the server says so: that line is the event this test waits for.
-    ASSERT_TRUE(server.process().waitForErr("cannot accept: too many open files (limit 16)"))
+    ASSERT_TRUE(server.process().waitForErr(
+        "cannot accept a waiting client yet: too many open files (limit 16)"))
         << server.process().err();
     idle.clear();  // they leave; descriptors free up
     ClientSocket next(server.port());
