@@ -27,8 +27,7 @@ void DelayedCall::cancel() {
     // Drop the function (and whatever it captured) now, not when the last handle
     // goes: a function that captured its own owner would otherwise keep it alive.
     // It is destroyed at the end of this scope, after our state is consistent.
-    auto fn = std::move(fn_);
-    fn_ = nullptr;
+    auto fn = std::exchange(fn_, nullptr);
     std::shared_ptr<DelayedCall> self;  // the queue's reference, let go of on return
     if (auto queue = queue_.lock()) {
         self = queue->take(*this);  // out of the queue at once
@@ -56,8 +55,7 @@ void DelayedCall::run() {
     // Marked called before it runs, as in Twisted: inside its own function the
     // call is no longer active(), and cancel() there throws AlreadyCalled.
     called_ = true;
-    auto fn = std::move(fn_);
-    fn_ = nullptr;
+    auto fn = std::exchange(fn_, nullptr);
     if (fn) {
         fn();
     }
@@ -65,6 +63,11 @@ void DelayedCall::run() {
 
 CallQueue::CallQueue(const ReactorTime& clock, std::function<void(Seconds)> scheduled)
     : clock_(clock), scheduled_(std::move(scheduled)) {}
+
+CallQueue::~CallQueue() {
+    // Each pending call holds itself through queued_: unlink it, then let go.
+    calls_.clear_and_dispose([](DelayedCall* call) { call->queued_.reset(); });
+}
 
 std::shared_ptr<DelayedCall> CallQueue::schedule(Seconds delay, std::function<void()> fn) {
     auto call =
@@ -76,28 +79,28 @@ std::shared_ptr<DelayedCall> CallQueue::schedule(Seconds delay, std::function<vo
 // Puts the call in at its due time, after every call due then (it is the newest).
 void CallQueue::place(std::shared_ptr<DelayedCall> call) {
     DelayedCall& placed = *call;
-    const DelayedCall::Due due{placed.when_, nextSequence_++};
-    placed.place_ = calls_.emplace(due, std::move(call)).first;
+    placed.sequence_ = nextSequence_++;
+    placed.queued_ = std::move(call);  // the queue holds the call while it is pending
+    calls_.insert(placed);
     if (scheduled_) {
-        scheduled_(calls_.begin()->first.when);
+        scheduled_(calls_.begin()->when_);
     }
 }
 
 // Takes the call out; the caller holds it from here on.
 std::shared_ptr<DelayedCall> CallQueue::take(DelayedCall& call) {
-    std::shared_ptr<DelayedCall> taken = std::move(call.place_->second);
-    calls_.erase(call.place_);
-    return taken;
+    calls_.erase(calls_.iterator_to(call));  // O(log n): the call is its own place
+    return std::move(call.queued_);
 }
 
 std::shared_ptr<DelayedCall> CallQueue::takeDue(Seconds now, std::uint64_t scheduledBefore) {
     // A call scheduled after the fence sorts after every call already due: it is due
     // at `now` or later, and its sequence is higher.
-    if (calls_.empty() || calls_.begin()->first.when > now ||
-        calls_.begin()->first.sequence >= scheduledBefore) {
+    if (calls_.empty() || calls_.begin()->when_ > now ||
+        calls_.begin()->sequence_ >= scheduledBefore) {
         return nullptr;
     }
-    return take(*calls_.begin()->second);
+    return take(*calls_.begin());
 }
 
 void CallQueue::runAllDue(Seconds now) {

@@ -4,15 +4,15 @@
 #pragma once
 
 #include <chrono>
-#include <compare>
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <typeinfo>
 #include <vector>
+
+#include <boost/intrusive/set.hpp>
 
 namespace poetry::reactor {
 
@@ -39,7 +39,9 @@ class AlreadyCalled : public std::logic_error {
 /// time comes; the code that scheduled it keeps the handle to cancel(), reset() or
 /// delay() it. The scheduler and the caller share ownership; a handle that outlives
 /// its scheduler can still be cancelled.
-class DelayedCall {
+/// Each pending call is its own node in its scheduler's CallQueue (the base class is
+/// the node's links, from Boost.Intrusive): no allocation beside the call itself.
+class DelayedCall : public boost::intrusive::set_base_hook<boost::intrusive::optimize_size<true>> {
   public:
     /// Made by a scheduler's CallQueue: run `fn` at time `when` of that scheduler's clock.
     DelayedCall(Seconds when, std::function<void()> fn, std::weak_ptr<CallQueue> queue);
@@ -69,22 +71,20 @@ class DelayedCall {
 
     friend class Reactor;  // runs the calls it takes out of its CallQueue
 
-    // Where a call stands in its CallQueue: by due time, then by the order it was
+    // Calls wait in their CallQueue by due time, then by the order they were
     // scheduled (or last moved) in.
-    struct Due {
-        Seconds when;
-        std::uint64_t sequence;
-        auto operator<=>(const Due&) const = default;
-    };
-    using Queue = std::map<Due, std::shared_ptr<DelayedCall>>;
+    friend bool operator<(const DelayedCall& a, const DelayedCall& b) {
+        return a.when_ < b.when_ || (a.when_ == b.when_ && a.sequence_ < b.sequence_);
+    }
 
     void requireActive(const char* what) const;
     void run();
 
     Seconds when_;
+    std::uint64_t sequence_ = 0;
     std::function<void()> fn_;
     std::weak_ptr<CallQueue> queue_;
-    Queue::iterator place_;  // its entry in the queue while pending
+    std::shared_ptr<DelayedCall> queued_;  // the queue's reference to us, while pending
     bool called_ = false;
     bool cancelled_ = false;
 };
@@ -109,10 +109,11 @@ class ReactorTime {
 /// The pending calls of one scheduler, in the order they fall due.
 ///
 /// Both schedulers own one: the Reactor takes the due calls out when its Asio timer
-/// fires, the Clock runs them when a test advances it. The calls wait in an ordered map
-/// keyed by DelayedCall::Due (due time, then scheduling order), and each call keeps its
-/// own place in it, so scheduling, cancelling, moving and running a call all cost
-/// O(log n), and a cancelled call leaves at once. Calls due at the same time run in the
+/// fires, the Clock runs them when a test advances it. The calls wait in an ordered set,
+/// by due time and then scheduling order, and each call is its own place in it (a
+/// Boost.Intrusive set: one allocation per call, none beside it), so scheduling,
+/// cancelling, moving and running a call all cost O(log n), and a cancelled call leaves
+/// at once. Calls due at the same time run in the
 /// order they were scheduled (or last moved).
 class CallQueue : public std::enable_shared_from_this<CallQueue> {
   public:
@@ -121,21 +122,24 @@ class CallQueue : public std::enable_shared_from_this<CallQueue> {
     /// wake up sooner.
     CallQueue(const ReactorTime& clock, std::function<void(Seconds)> scheduled);
 
+    /// Lets go of the calls still pending (handles kept elsewhere stay safe to cancel).
+    ~CallQueue();
+
     /// Called by the scheduler's callLater(): schedules `fn` to run `delay` from now.
     std::shared_ptr<DelayedCall> schedule(Seconds delay, std::function<void()> fn);
 
     /// Called by the scheduler's getDelayedCalls(): the pending calls, earliest first.
     std::vector<std::shared_ptr<DelayedCall>> pending() const {
         std::vector<std::shared_ptr<DelayedCall>> calls;
-        for (const auto& entry : calls_) {
-            calls.push_back(entry.second);
+        for (const DelayedCall& call : calls_) {
+            calls.push_back(call.queued_);
         }
         return calls;
     }
 
     /// When the earliest pending call is due; nothing when none is pending.
     std::optional<Seconds> nextTime() const {
-        return calls_.empty() ? std::nullopt : std::optional(calls_.begin()->first.when);
+        return calls_.empty() ? std::nullopt : std::optional(calls_.begin()->when_);
     }
 
     /// The sequence number the next call scheduled (or moved) will get: a fence that
@@ -163,7 +167,7 @@ class CallQueue : public std::enable_shared_from_this<CallQueue> {
 
     const ReactorTime& clock_;
     std::function<void(Seconds)> scheduled_;
-    DelayedCall::Queue calls_;  // calls_.begin() is due first
+    boost::intrusive::set<DelayedCall> calls_;  // calls_.begin() is due first
     std::uint64_t nextSequence_ = 0;
 };
 

@@ -51,8 +51,9 @@ class TcpClient : public TcpTransport {
         error_code notLiteral;
         auto address = asio::ip::make_address(destination.host, notLiteral);
         if (!notLiteral) {
-            candidates_.emplace_back(address, destination.port);
-            reactor_.callLater(reactor::Seconds(0), [self = self()] { self->tryNextAddress(); });
+            adoptSocket(tcp::endpoint(address, destination.port));  // the one address to try
+            reactor_.callLater(reactor::Seconds(0),
+                               [self = self()] { self->connectTo(self->peer()); });
             return;
         }
         reactor_.resolve(destination.host, destination.port,
@@ -187,8 +188,8 @@ class TcpClient : public TcpTransport {
             failOrTryNextAddress(Reason::connectFailed(result));  // refused, unreachable, ...
             return;
         }
-        reactor_.removeWriter(*this);  // from now on, writable means room to write
-        candidates_ = {};              // the other addresses are not needed any more
+        reactor_.removeWriter(*this);                // from now on, writable means room to write
+        candidates_ = std::vector<tcp::endpoint>();  // the other addresses: not needed now
         std::unique_ptr<Protocol> protocol = connector_->buildProtocol(getPeer());
         connecting_ = false;
         if (!protocol) {

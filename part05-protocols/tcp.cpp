@@ -225,7 +225,7 @@ void TcpTransport::connectionLost(const Reason& reason) {
 //! [connectionLost]
 
 std::string TcpTransport::logPrefix() const {
-    return "TcpTransport[" + peer_.str() + "]";
+    return "TcpTransport[" + getPeer().str() + "]";
 }
 
 }  // namespace poetry::protocols

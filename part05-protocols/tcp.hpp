@@ -77,7 +77,7 @@ class TcpTransport : public Transport,
     void write(std::shared_ptr<const std::string> data) override;
     void loseConnection() override;
     void abortConnection() override;
-    Address getPeer() const override { return peer_; }
+    Address getPeer() const override { return addressOf(peer_); }
 
     /// Our own end's address while the socket is open; an empty Address after.
     Address getHost() const override;
@@ -115,7 +115,10 @@ class TcpTransport : public Transport,
     /// The socket is (or is being) connected to `peer`: remembers it, so getPeer()
     /// works even after the socket is closed (the caller knows it from the connect or
     /// the accept; asking the socket fails once the peer has reset the connection).
-    void adoptSocket(const boost::asio::ip::tcp::endpoint& peer) { peer_ = addressOf(peer); }
+    void adoptSocket(const boost::asio::ip::tcp::endpoint& peer) { peer_ = peer; }
+
+    /// The endpoint adoptSocket() remembered.
+    const boost::asio::ip::tcp::endpoint& peer() const { return peer_; }
 
     /// Remembers that the connection was reset before we got to read (the connect
     /// itself reported the reset): the bytes that arrived before it are still
@@ -142,8 +145,8 @@ class TcpTransport : public Transport,
     void startWriting();
 
     std::unique_ptr<Protocol> protocol_;
-    Address peer_;
-    std::vector<Queued> queued_;  // in the order written; the front goes out first
+    boost::asio::ip::tcp::endpoint peer_;  // made into an Address when asked for
+    std::vector<Queued> queued_;           // in the order written; the front goes out first
     bool connected_ = false;
     bool disconnecting_ = false;  // loseConnection(): close once queued_ is sent
     bool aborting_ = false;
