@@ -39,7 +39,7 @@ Port::Port(reactor::Reactor& reactor, ServerFactory& factory,
       acceptor_(std::move(acceptor)),
       host_(addressOf(acceptor_.local_endpoint())) {}
 
-//! [accept]
+// [accept]
 std::optional<Reason> Port::doRead() {
     for (int i = 0; i < kAcceptsPerRead; ++i) {
         TcpSocket socket(reactor_.context());
@@ -83,7 +83,7 @@ void Port::accepted(TcpSocket socket, const tcp::endpoint& peer) {
         transport->abortConnection();
     }
 }
-//! [accept]
+// [accept]
 
 // The waiting client keeps the listening socket readable, so the reactor would
 // call doRead() again at once, and again, at full speed, until a descriptor
