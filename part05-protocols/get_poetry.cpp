@@ -97,11 +97,14 @@ class PoetryClientFactory : public protocols::ClientFactory {
     }
 
     /// Called by a protocol when its connection has ended: a clean close
-    /// (ConnectionDone) means the poem is whole, anything else that it was cut short.
+    /// (ConnectionDone) counts as a poem, anything else as a lost one.
     void poemFinished(int task, std::string poem, const Address& from,
                       const reactor::Reason& reason) {
-        // Beyond the article, whose client counts every end as a poem: only a clean
-        // close means the poem is whole.
+        // Beyond the article, whose client counts every end as a poem: a reset is a
+        // lost poem. A clean close is no proof that the poem is whole, though: a
+        // server stopped half way closes cleanly too, and this protocol, whose only
+        // end-of-poem mark is the close, cannot tell. Only a protocol's own framing
+        // (a length sent first, a last line) can say that a message is complete.
         if (reason.check(reactor::ReasonKind::ConnectionDone)) {
             report.poem(task, poem.size());
             poems[task] = std::move(poem);
