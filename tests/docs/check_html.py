@@ -16,7 +16,8 @@ Fails, with one line per problem, when any page of HTML_DIR (Doxygen's output)
     links, the links inside their SVG figures, and the top menu);
   - shows a snippet marker as documentation: a link's tooltip, a brief or any
     text outside code that is a bare `[name]` (a marker written as a Doxygen
-    comment, `//! [name]`, becomes the documentation of what follows it);
+    comment, `//!` before the bracketed name, becomes the documentation of what
+    follows it; tests/docs/check_sources.py keeps the markers plain comments);
   - is a source page with comments stripped (its line numbers skip) or with no
     comment at all: the source browser must show each file whole;
   - shows a Doxygen command (`\\ref`, `@image`, ...) as text, not understood;

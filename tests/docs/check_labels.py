@@ -123,12 +123,14 @@ def main():
                 problems.append(f"{where}: no test has the label '{label}'")
                 continue
             got = selected([option, value], args.build, args.ctest)
-            want = labelled(label) if option in ("-L", "--label-regex") else everything - labelled(label)
+            including = option in ("-L", "--label-regex")
+            want = labelled(label) if including else everything - labelled(label)
             if got != want:
                 extra = sorted(got - want)[:3]
                 missing = sorted(want - got)[:3]
+                said = f"labelled '{label}'" if including else f"without the label '{label}'"
                 problems.append(
-                    f"{where} selects {len(got)} tests, not the {len(want)} labelled '{label}'"
+                    f"{where} selects {len(got)} tests, not the {len(want)} {said}"
                     + (f" (also {', '.join(extra)}...)" if extra else "")
                     + (f" (not {', '.join(missing)}...)" if missing else "")
                 )
