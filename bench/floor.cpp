@@ -6,8 +6,9 @@
 // per descriptor. Nothing can do this job with less work on this machine, so
 // bench/run measures every client against it.
 //
-// It is not part of the lesson: SPEC.md's "nothing writes its own epoll loop" is
-// about the tutorial, and this file is the one exception, for measuring.
+// It is not part of the lesson. The project's rule that nothing writes its own
+// epoll loop is about the tutorial, whose loop is always Asio's; this file is the
+// one exception, a ruler to measure the lesson against.
 //
 //   bench-floor HOST PORT COUNT        HOST is an IPv4 address
 //

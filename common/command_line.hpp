@@ -22,7 +22,8 @@ namespace poetry {
 
 namespace po = boost::program_options;
 
-/// Exit codes shared by all programs (SPEC "Programs").
+/// Exit codes shared by all programs, so a script can tell a failed download from a
+/// mistyped command line.
 enum ExitCode : int {
     kExitSuccess = 0,  ///< Everything asked for was done.
     kExitFailure = 1,  ///< A download or the run failed.

@@ -1,6 +1,6 @@
 /// \file
 /// \brief The lines every client prints about its downloads, in one place so all
-/// clients print them identically (SPEC "Clients").
+/// clients print them identically, and a test or a reader compares them line for line.
 #pragma once
 
 #include <chrono>

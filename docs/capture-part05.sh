@@ -12,3 +12,10 @@ abridge "$out/part05-client21-full.txt" 8 6 > "$out/part05-client21.txt"
 
 # The stack demo (compact: its paths are relative to the project already).
 "$bin/protocol-get-poetry-stack" "${addresses[0]}" > "$out/part05-stack.txt"
+
+# fastpoetry and a thousand clients at once. How long that takes depends on the
+# machine and how busy it is, so the page shows this build's run.
+start_server fast "$bin/fastpoetry" "$poetry/science.txt"
+"$bin/protocol-get-poetry" -q $(for i in $(seq 1000); do echo "${SERVER_PORT[fast]}"; done) \
+    > "$out/part05-fastpoetry.txt"
+stop_server fast

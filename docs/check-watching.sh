@@ -4,7 +4,11 @@
 # non-empty SVG no wider than 960 px, embedded in its page, and drawn from a run
 # with the shape its page describes: the blocking client's and the broken
 # variant's chunks in one block per task (the task changes twice in three
-# downloads), clients 1.0 and 2.0 interleaved (it changes many times). Each
+# downloads), clients 1.0 and 2.0 interleaved (it changes many times). Every
+# lane's ticks can be seen: they are drawn over the dashed "all done" line, and
+# each read of 200 bytes or more (the size docs/timeline.gp marks) has its dot and
+# its "N bytes in one read" beside it. In the broken variant's picture, each lane
+# but the first served starts with such a read, as its caption says. Each
 # captured trace shows what its page says it shows.
 # Usage: check-watching.sh CAPTURED_DIR HTML_DIR
 set -euo pipefail
@@ -37,12 +41,45 @@ check() {
     elif [[ $blocks == no ]] && ((switches <= 4)); then
         fail "timeline-$name.csv: the task changes only $switches times: not interleaved"
     fi
+    visible "$name"
+}
+
+# visible NAME: the ticks are drawn after (over) the dashed line, and every big
+# read of the run is labelled in the picture with its size.
+visible() {
+    local name=$1 svg="$html/timeline-$1.svg" line ticks want got
+    line=$({ grep -n -m 1 "stroke='rgb(178, *34, *34)' stroke-dasharray" "$svg" || true; } | cut -d: -f1)
+    ticks=$({ grep -n -m 1 "stroke='rgb( *31, *95, *168)'" "$svg" || true; } | cut -d: -f1)
+    if [[ -z $line || -z $ticks ]]; then
+        fail "timeline-$name.svg: no dashed 'all done' line or no ticks"
+    elif ((ticks < line)); then
+        fail "timeline-$name.svg: the ticks are drawn under the 'all done' line"
+    fi
+    want=$(tail -n +2 "$captured/timeline-$name.csv" | awk -F, '$4 >= 200 { print $4 }' | sort -n | tr '\n' ' ')
+    got=$({ grep -o '>[0-9]* bytes in one read<' "$svg" || true; } | tr -dc '0-9\n' | sort -n | tr '\n' ' ')
+    if [[ $want != "$got" ]]; then
+        fail "timeline-$name.svg: labels the reads of [${got}] bytes, the run had reads of [${want}]"
+    fi
 }
 
 check part01 part01-blocking yes
 check part04 part04-client10 no
 check part04 part04-broken yes
 check part05 part05-client20 no
+
+# The broken variant: each lane after the first one served begins with one read
+# of what its server sent while the first lane held the loop.
+late=$(tail -n +2 "$captured/timeline-part04-broken.csv" | awk -F, '
+    !($1 in first) { first[$1] = $4; order[++n] = $1 }
+    END {
+        for (i = 2; i <= n; ++i) {
+            if (first[order[i]] < 200) {
+                printf " Task %s (%d bytes)", order[i], first[order[i]]
+            }
+        }
+    }')
+[[ -z $late ]] ||
+    fail "timeline-part04-broken.csv: served after another, yet first read less than 200 bytes:$late"
 
 # count FILE REGEX: how many lines of FILE match REGEX (extended).
 count() {

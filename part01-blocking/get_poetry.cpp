@@ -30,7 +30,7 @@ struct Download {
     error_code error;        ///< Empty when the poem arrived whole.
 };
 
-//! [get_poetry]
+// [get_poetry]
 // Connects, then reads until the server closes the connection, keeping what
 // arrives: the poem, as the article's get_poetry returns it. Every call here
 // blocks: resolve, connect and each read_some wait for the network before they
@@ -75,7 +75,7 @@ Download getPoetry(asio::io_context& io, const poetry::Address& address, int tas
         }
     }
 }
-//! [get_poetry]
+// [get_poetry]
 
 int run(int argc, char** argv) {
     auto parsed = poetry::parseClientCommandLine(
@@ -86,7 +86,7 @@ int run(int argc, char** argv) {
     }
     const poetry::ClientOptions& options = *parsed;
 
-    //! [main_loop]
+    // [main_loop]
     asio::io_context io;
     std::size_t poems = 0;
     std::size_t failed = 0;
@@ -121,7 +121,7 @@ int run(int argc, char** argv) {
     auto elapsed = poetry::Stopwatch::now() - start;
     timeline.close();
     std::cout << poetry::summaryLine(poems, failed, elapsed) << std::endl;
-    //! [main_loop]
+    // [main_loop]
     return failed == 0 ? poetry::kExitSuccess : poetry::kExitFailure;
 }
 

@@ -26,7 +26,7 @@ using boost::system::error_code;
 
 namespace {
 
-//! [send_poem]
+// [send_poem]
 // Sends the poem in chunks of numBytes, resting between them. A client that
 // leaves early makes write() fail with an error code (EPIPE or ECONNRESET): we
 // simply stop sending to it. SIGPIPE is ignored, so it cannot kill the server.
@@ -52,7 +52,7 @@ void sendPoem(tcp::socket& socket, const poetry::BlockingServerOptions& options)
         }
     }
 }
-//! [send_poem]
+// [send_poem]
 
 }  // namespace
 
@@ -71,7 +71,7 @@ int run(int argc, char** argv) {
     }
     const auto options = poetry::blockingServerOptions(*values);  // the poem too
 
-    //! [serve]
+    // [serve]
     asio::io_context io;
     poetry::BlockingServer server("slowpoetry", io, options);  // listens
     std::cout << "Serving " << options.poetryFile << " on port " << server.port() << "."
@@ -87,7 +87,7 @@ int run(int argc, char** argv) {
         error_code ignored;
         socket.close(ignored);  // the client reads the close as the end of the poem
     }
-    //! [serve]
+    // [serve]
 }
 
 }  // namespace

@@ -47,7 +47,7 @@ class ConnectFailed : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-//! [poetry_socket]
+// [poetry_socket]
 /// One poem download, as a read descriptor the reactor calls back.
 ///
 /// Created by main() for each address; the reactor calls doRead() whenever the
@@ -87,9 +87,9 @@ class PoetrySocket : public poetry::reactor::ReadDescriptor {
     std::string poem_;
     std::optional<Reason> reason_;
 };
-//! [poetry_socket]
+// [poetry_socket]
 
-//! [connect]
+// [connect]
 // The socket is made on the reactor's io_context, which does not run yet: Asio's
 // blocking calls (resolve, connect) work without it.
 PoetrySocket::PoetrySocket(Reactor& reactor, int task, const poetry::Address& address, bool quiet,
@@ -117,9 +117,9 @@ PoetrySocket::PoetrySocket(Reactor& reactor, int task, const poetry::Address& ad
     // returns would_block instead of waiting.
     socket_.non_blocking(true);
 }
-//! [connect]
+// [connect]
 
-//! [doRead]
+// [doRead]
 // Called by the reactor when the socket is readable. We read everything the
 // kernel has for us, stopping as soon as a read would block, and hand control
 // back to the reactor. End of file means the server sent the whole poem.
@@ -143,9 +143,9 @@ std::optional<Reason> PoetrySocket::doRead() {
     }
     return Reason::connectionEnded(ec);  // eof: ConnectionDone; reset: ConnectionLost
 }
-//! [doRead]
+// [doRead]
 
-//! [connectionLost]
+// [connectionLost]
 // Called by the reactor once, after doRead returned a reason and the reactor
 // stopped watching the socket. When no poetry socket is left, we are done.
 void PoetrySocket::connectionLost(const Reason& reason) {
@@ -163,7 +163,7 @@ void PoetrySocket::connectionLost(const Reason& reason) {
     }
     reactor_.stop();  // no more poetry
 }
-//! [connectionLost]
+// [connectionLost]
 
 int run(int argc, char** argv) {
     auto parsed = poetry::parseClientCommandLine(
@@ -176,7 +176,7 @@ int run(int argc, char** argv) {
     }
     const poetry::ClientOptions& options = *parsed;
 
-    //! [main]
+    // [main]
     Reactor reactor;  // before the sockets, which live on its io_context
     poetry::trace::traceIf(options.trace, reactor);  // --trace
     auto start = poetry::Stopwatch::now();
@@ -200,7 +200,7 @@ int run(int argc, char** argv) {
     reactor.run();  // returns when the last PoetrySocket calls stop()
     auto elapsed = poetry::Stopwatch::now() - start;
     timeline.close();
-    //! [main]
+    // [main]
 
     std::size_t poems = 0;
     for (const auto& socket : sockets) {

@@ -39,7 +39,7 @@ void ReadyHandler::operator()(error_code error) {
     reactor_->dispatch(std::move(descriptor_), direction_, error);
 }
 
-//! [dispatch]
+// [dispatch]
 // A wait is over: the descriptor is ready (or its socket is broken). We hold
 // `descriptor` until we return, so whatever doRead() removes or closes, the object
 // we are calling stays alive (ACE's rule for upcalls). Not inlined, so a stack
@@ -61,9 +61,9 @@ void ReadyHandler::operator()(error_code error) {
         wait(descriptor, direction);  // still wanted: wait for the next time
     }
 }
-//! [dispatch]
+// [dispatch]
 
-//! [disconnect]
+// [disconnect]
 // The descriptor's connection ended: stop watching it both ways, then tell it, once.
 // Not inlined, so ex2's stacks show this frame.
 [[gnu::noinline]] void Reactor::disconnect(FileDescriptor& descriptor, const Reason& why) {
@@ -71,9 +71,9 @@ void ReadyHandler::operator()(error_code error) {
     remove(descriptor, Direction::Write);
     tellConnectionLost(descriptor, why);
 }
-//! [disconnect]
+// [disconnect]
 
-//! [add]
+// [add]
 // Twisted's _add, written once for both directions: the descriptor joins this
 // direction's list (the reactor's reference to it), and we wait for it.
 void Reactor::add(std::shared_ptr<FileDescriptor> descriptor, Direction direction) {
@@ -118,9 +118,9 @@ void Reactor::remove(FileDescriptor& descriptor, Direction direction) {
     auto last = std::move(*watch.place);  // let go of it once the list is in order
     watched_[slot(direction)].erase(watch.place);
 }
-//! [add]
+// [add]
 
-//! [callLater]
+// [callLater]
 // Delayed calls wait in due order (CallQueue); one Asio timer is set for the earliest.
 std::shared_ptr<DelayedCall> Reactor::callLater(Seconds delay, std::function<void()> fn) {
     return calls_->schedule(delay, std::move(fn));  // calls wakeUpBy(its due time)
@@ -156,7 +156,7 @@ void Reactor::timerFired() {
         wakeUpBy(*next);
     }
 }
-//! [callLater]
+// [callLater]
 
 // ---- Calling out (beyond the article) -------------------------------------------
 // Every call the reactor makes into a descriptor, a delayed call or a callback goes

@@ -25,7 +25,7 @@
 
 namespace poetry::exercises {
 
-//! [protocol]
+// [protocol]
 /// Client 2.0's PoetryProtocol with a deadline: if the poem is not whole `timeout`
 /// seconds after the connection was made, the protocol closes the connection.
 ///
@@ -59,9 +59,9 @@ class TimeoutPoetryProtocol : public client::PoetryProtocol {
     std::shared_ptr<reactor::DelayedCall> deadline_;
     bool timedOut_ = false;
 };
-//! [protocol]
+// [protocol]
 
-//! [factory]
+// [factory]
 /// Client 2.0's factory, building TimeoutPoetryProtocols: it also holds the clock
 /// the deadlines run on and how long they are. The clock is a ReactorTime, so the
 /// program passes its Reactor and a unit test passes a reactor::Clock.
@@ -87,9 +87,9 @@ class TimeoutPoetryFactory : public client::PoetryClientFactory {
     reactor::ReactorTime& clock_;
     reactor::Seconds timeout_;
 };
-//! [factory]
+// [factory]
 
-//! [callbacks]
+// [callbacks]
 // `inline`, as in a header: the unit tests include this file too.
 inline void TimeoutPoetryProtocol::connectionMade() {
     auto& factory = factoryAs<TimeoutPoetryFactory>();
@@ -117,7 +117,7 @@ inline void TimeoutPoetryProtocol::connectionLost(const reactor::Reason& reason)
     why << "Timed out after " << factoryAs<TimeoutPoetryFactory>().timeout().count() << " s";
     PoetryProtocol::connectionLost(reactor::Reason(reactor::ReasonKind::ConnectionLost, why.str()));
 }
-//! [callbacks]
+// [callbacks]
 
 }  // namespace poetry::exercises
 
@@ -145,7 +145,7 @@ int run(int argc, char** argv) {
     }
     poetry::reactor::Seconds timeout(seconds);
 
-    //! [main]
+    // [main]
     poetry::reactor::Reactor reactor;
     poetry::trace::Tracing tracing(options.trace, reactor);  // --trace
     poetry::ClientReport report(options.quiet);
@@ -162,7 +162,7 @@ int run(int argc, char** argv) {
                   << " delayed call(s) still armed after the last download" << std::endl;
         return poetry::kExitFailure;
     }
-    //! [main]
+    // [main]
     return status;
 }
 

@@ -46,7 +46,7 @@ void show(const std::string& what, const boost::stacktrace::stacktrace& stack) {
     std::cout << std::flush;
 }
 
-//! [protocol]
+// [protocol]
 // Client 2.0's protocol, with connectionLost() showing who called it.
 class TracingProtocol : public poetry::client::PoetryProtocol {
   public:
@@ -57,9 +57,9 @@ class TracingProtocol : public poetry::client::PoetryProtocol {
         PoetryProtocol::connectionLost(reason);  // then report the poem as client 2.0 does
     }
 };
-//! [protocol]
+// [protocol]
 
-//! [factory]
+// [factory]
 // Client 2.0's factory, building TracingProtocols and showing who calls its two
 // connection callbacks.
 class TracingFactory : public poetry::client::PoetryClientFactory {
@@ -85,7 +85,7 @@ class TracingFactory : public poetry::client::PoetryClientFactory {
         PoetryClientFactory::clientConnectionFailed(connector, reason);  // the usual report
     }
 };
-//! [factory]
+// [factory]
 
 int run(int argc, char** argv) {
     poetry::CommandLine cl("ex2-connection-lost-stack", "[options] ADDRESS...",

@@ -32,7 +32,7 @@ using poetry::reactor::ReasonKind;
 
 class LimitedPoetryFactory;
 
-//! [protocol]
+// [protocol]
 class LimitedPoetryProtocol : public poetry::client::PoetryProtocol {
   public:
     void dataReceived(std::string_view data) override;
@@ -55,9 +55,9 @@ class LimitedPoetryFactory : public poetry::client::PoetryClientFactory {
   private:
     std::size_t maxBytes_;
 };
-//! [protocol]
+// [protocol]
 
-//! [dataReceived]
+// [dataReceived]
 void LimitedPoetryProtocol::dataReceived(std::string_view data) {
     if (tooLong_) {
         return;  // already dropped; nothing more should come, but keep nothing if it does
@@ -84,7 +84,7 @@ void LimitedPoetryProtocol::connectionLost(const Reason& reason) {
         Reason(ReasonKind::ConnectionAborted, "dropped: the poem is longer than the limit of " +
                                                   std::to_string(limit) + " bytes (--max-bytes)"));
 }
-//! [dataReceived]
+// [dataReceived]
 
 int run(int argc, char** argv) {
     poetry::CommandLine cl("ex3-max-size", "[options] ADDRESS...",

@@ -26,7 +26,7 @@ namespace {
 using poetry::reactor::Reason;
 using poetry::reactor::ReasonKind;
 
-//! [verdict]
+// [verdict]
 // What kind of end this was, in the two words of the question. A protocol only
 // ever hears a ConnectionClosed kind: the transport maps any error on a made
 // connection to ConnectionLost (Reason::connectionEnded), and the connect errors
@@ -38,9 +38,9 @@ const char* verdict(const Reason& reason) {
     }
     return "ConnectionLost";  // broken: reset, error, or aborted by us
 }
-//! [verdict]
+// [verdict]
 
-//! [protocol]
+// [protocol]
 class VerdictProtocol : public poetry::client::PoetryProtocol {
   public:
     void connectionLost(const Reason& reason) override;
@@ -65,7 +65,7 @@ void VerdictProtocol::connectionLost(const Reason& reason) {
     factoryAs<VerdictFactory>().connectionEnded(taskNum, reason);
     PoetryProtocol::connectionLost(reason);  // count the poem, or report it lost
 }
-//! [protocol]
+// [protocol]
 
 int run(int argc, char** argv) {
     auto parsed = poetry::parseClientCommandLine(

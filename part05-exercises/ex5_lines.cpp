@@ -30,7 +30,7 @@ namespace {
 using poetry::reactor::Reason;
 using poetry::reactor::ReasonKind;
 
-//! [protocol]
+// [protocol]
 class LinePoetryProtocol : public poetry::protocols::LineReceiver {
   public:
     int taskNum = 0;  // stamped by the factory
@@ -45,7 +45,7 @@ class LinePoetryProtocol : public poetry::protocols::LineReceiver {
     std::string poem_;    // every byte, for the byte counts and the poem count
     int lineNumber_ = 0;  // lines delivered so far
 };
-//! [protocol]
+// [protocol]
 
 class LinePoetryFactory : public poetry::client::PoetryClientFactory {
   public:
@@ -73,7 +73,7 @@ class LinePoetryFactory : public poetry::client::PoetryClientFactory {
     std::size_t maxLineLength_;
 };
 
-//! [callbacks]
+// [callbacks]
 void LinePoetryProtocol::connectionMade() {
     setMaxLength(factoryAs<LinePoetryFactory>().maxLineLength());
 }
@@ -117,7 +117,7 @@ void LinePoetryProtocol::connectionLost(const Reason& reason) {
     }
     factory.poemFinished(taskNum, std::move(poem_), transport()->getPeer(), reason);
 }
-//! [callbacks]
+// [callbacks]
 
 int run(int argc, char** argv) {
     poetry::CommandLine cl("ex5-lines", "[options] ADDRESS...",

@@ -78,7 +78,7 @@ class TcpClient : public TcpTransport {
         connector->connectionFailed(reason);
     }
 
-    //! [client_doWrite]
+    // [client_doWrite]
     // Called by the reactor when the socket is writable. While connecting, that means
     // the connect has finished (Twisted's client sets doWrite = doConnect until then).
     std::optional<Reason> doWrite() override {
@@ -88,9 +88,9 @@ class TcpClient : public TcpTransport {
         }
         return TcpTransport::doWrite();
     }
-    //! [client_doWrite]
+    // [client_doWrite]
 
-    //! [client_connectionLost]
+    // [client_connectionLost]
     // Called by the reactor once the made connection has ended: the protocol hears
     // first, then the factory. Not inlined, so ex2's stacks show this frame with the
     // line of each call.
@@ -108,7 +108,7 @@ class TcpClient : public TcpTransport {
         TcpTransport::connectionLost(reason);  // protocol->connectionLost(), then destroy it
         connector->connectionLost(reason);     // factory->clientConnectionLost()
     }
-    //! [client_connectionLost]
+    // [client_connectionLost]
 
   private:
     std::shared_ptr<TcpClient> self() {
@@ -150,7 +150,7 @@ class TcpClient : public TcpTransport {
         failIfNotConnected(reason);
     }
 
-    //! [connectTo]
+    // [connectTo]
     void connectTo(const tcp::endpoint& endpoint) {
         error_code error;
         socket_.open(endpoint.protocol(), error);
@@ -174,9 +174,9 @@ class TcpClient : public TcpTransport {
         }
         reactor_.addWriter(self());
     }
-    //! [connectTo]
+    // [connectTo]
 
-    //! [doConnect]
+    // [doConnect]
     // Called by doWrite() when the connect has finished, either way (Twisted's doConnect).
     [[gnu::noinline]] void doConnect() {
         const error_code result = pendingError();
@@ -202,7 +202,7 @@ class TcpClient : public TcpTransport {
         }
         startProtocol(std::move(protocol));  // addReader, then makeConnection
     }
-    //! [doConnect]
+    // [doConnect]
 
     // How the connect went: the socket's pending error (SO_ERROR), none if it connected.
     error_code pendingError() {
@@ -233,7 +233,7 @@ Connector::~Connector() {
     cancelTimeout();  // the timeout call holds `this`
 }
 
-//! [connect]
+// [connect]
 void Connector::connect() {
     if (state_ != State::Disconnected) {
         throw std::logic_error("connector: connect() while already connecting or connected");
@@ -254,7 +254,7 @@ void Connector::connect() {
         transport->start();
     }
 }
-//! [connect]
+// [connect]
 
 void Connector::disconnect() {
     if (state_ == State::Connecting) {

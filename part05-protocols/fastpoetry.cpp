@@ -22,7 +22,7 @@
 
 namespace {
 
-//! [protocol]
+// [protocol]
 // One client's connection: the poem, then the end.
 class PoetryServeProtocol : public poetry::protocols::Protocol {
   public:
@@ -49,7 +49,7 @@ void PoetryServeProtocol::connectionMade() {
     transport()->write(factory.poem);  // queues a reference to the one copy
     transport()->loseConnection();     // closes once it has all been sent
 }
-//! [protocol]
+// [protocol]
 
 int run(int argc, char** argv) {
     auto parsed = poetry::parseServerCommandLine(
@@ -61,7 +61,7 @@ int run(int argc, char** argv) {
     poetry::raiseFileLimit();       // beyond the article: one descriptor per client
     std::signal(SIGPIPE, SIG_IGN);  // a closed stdout is an error line, not a silent death
 
-    //! [main]
+    // [main]
     poetry::reactor::Reactor reactor;
     poetry::trace::Tracing tracing(parsed->trace, reactor);  // --trace
     // SIGINT and SIGTERM stop the reactor; run() returns and we exit 0. Set up
@@ -74,7 +74,7 @@ int run(int argc, char** argv) {
     std::cout << "Serving " << parsed->poetryFile << " on port " << port->getHost().port << "."
               << std::endl;
     reactor.run();
-    //! [main]
+    // [main]
     return poetry::kExitSuccess;
 }
 

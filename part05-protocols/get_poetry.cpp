@@ -36,7 +36,7 @@ namespace poetry::client {
 
 class PoetryClientFactory;
 
-//! [PoetryProtocol]
+// [PoetryProtocol]
 /// Downloads one poem over one connection (the article's `PoetryProtocol`).
 ///
 /// Built by PoetryClientFactory::buildProtocol(), which stamps its task number.
@@ -61,9 +61,9 @@ class PoetryProtocol : public protocols::Protocol {
   private:
     std::string poem_;
 };
-//! [PoetryProtocol]
+// [PoetryProtocol]
 
-//! [PoetryClientFactory]
+// [PoetryClientFactory]
 /// Builds a PoetryProtocol for each connection and counts the downloads down
 /// (the article's `PoetryClientFactory`).
 ///
@@ -97,11 +97,14 @@ class PoetryClientFactory : public protocols::ClientFactory {
     }
 
     /// Called by a protocol when its connection has ended: a clean close
-    /// (ConnectionDone) means the poem is whole, anything else that it was cut short.
+    /// (ConnectionDone) counts as a poem, anything else as a lost one.
     void poemFinished(int task, std::string poem, const Address& from,
                       const reactor::Reason& reason) {
-        // Beyond the article, whose client counts every end as a poem: only a clean
-        // close means the poem is whole.
+        // Beyond the article, whose client counts every end as a poem: a reset is a
+        // lost poem. A clean close is no proof that the poem is whole, though: a
+        // server stopped half way closes cleanly too, and this protocol, whose only
+        // end-of-poem mark is the close, cannot tell. Only a protocol's own framing
+        // (a length sent first, a last line) can say that a message is complete.
         if (reason.check(reactor::ReasonKind::ConnectionDone)) {
             report.poem(task, poem.size());
             poems[task] = std::move(poem);
@@ -135,9 +138,9 @@ class PoetryClientFactory : public protocols::ClientFactory {
     std::size_t poetryCount_;
     std::function<void()> allDone_;
 };
-//! [PoetryClientFactory]
+// [PoetryClientFactory]
 
-//! [PoetryProtocol_callbacks]
+// [PoetryProtocol_callbacks]
 // `inline`, as in a header: the exercises and tests include this file, and a
 // program may compile it into more than one of its files.
 inline void PoetryProtocol::dataReceived(std::string_view data) {
@@ -149,7 +152,7 @@ inline void PoetryProtocol::connectionLost(const reactor::Reason& reason) {
     factoryAs<PoetryClientFactory>().poemFinished(taskNum, std::move(poem_), transport()->getPeer(),
                                                   reason);
 }
-//! [PoetryProtocol_callbacks]
+// [PoetryProtocol_callbacks]
 
 }  // namespace poetry::client
 
@@ -173,7 +176,7 @@ int run(int argc, char** argv) {
     // Beyond the article: one descriptor per download, and the benchmarks open 10,000.
     poetry::raiseFileLimit();
 
-    //! [main]
+    // [main]
     poetry::reactor::Reactor reactor;
     poetry::trace::Tracing tracing(options.trace, reactor);  // --trace
     poetry::ClientReport report(options.quiet);
@@ -191,7 +194,7 @@ int run(int argc, char** argv) {
     auto elapsed = poetry::Stopwatch::now() - start;
     timeline.close();
     report.finish(elapsed);
-    //! [main]
+    // [main]
     return report.failed() == 0 ? poetry::kExitSuccess : poetry::kExitFailure;
 }
 

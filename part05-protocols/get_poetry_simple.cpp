@@ -29,7 +29,7 @@ using poetry::reactor::ReasonKind;
 
 class PoetryClientFactory;
 
-//! [protocol]
+// [protocol]
 // Keeps every byte; at the end, gives the poem to the factory.
 class PoetryProtocol : public poetry::protocols::Protocol {
   public:
@@ -39,9 +39,9 @@ class PoetryProtocol : public poetry::protocols::Protocol {
   private:
     std::string poem_;
 };
-//! [protocol]
+// [protocol]
 
-//! [factory]
+// [factory]
 class PoetryClientFactory : public poetry::protocols::ClientFactory {
   public:
     PoetryClientFactory(std::size_t poetryCount, std::function<void()> allDone)
@@ -81,7 +81,7 @@ class PoetryClientFactory : public poetry::protocols::ClientFactory {
     std::size_t remaining_;
     std::function<void()> allDone_;
 };
-//! [factory]
+// [factory]
 
 void PoetryProtocol::connectionLost(const Reason& reason) {
     factoryAs<PoetryClientFactory>().poemFinished(transport()->getPeer(), std::move(poem_), reason);
@@ -99,7 +99,7 @@ int run(int argc, char** argv) {
     const poetry::ClientOptions& options = *parsed;
     poetry::raiseFileLimit();  // beyond the article: for thousands of downloads
 
-    //! [main]
+    // [main]
     poetry::reactor::Reactor reactor;
     poetry::trace::Tracing tracing(options.trace, reactor);  // --trace
     PoetryClientFactory factory(options.addresses.size(), [&reactor] { reactor.stop(); });
@@ -118,7 +118,7 @@ int run(int argc, char** argv) {
         }
     }
     std::cout << poetry::summaryLine(factory.poems.size(), factory.failed, elapsed) << std::endl;
-    //! [main]
+    // [main]
     return factory.failed == 0 ? poetry::kExitSuccess : poetry::kExitFailure;
 }
 

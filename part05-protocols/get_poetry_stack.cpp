@@ -38,7 +38,7 @@ using poetry::reactor::ReasonKind;
 
 bool fullStack = false;  // --full: set once by run(), before the reactor starts
 
-//! [dataReceived]
+// [dataReceived]
 // Client 2.0's protocol with one change.
 class StackProtocol : public poetry::client::PoetryProtocol {
   public:
@@ -65,7 +65,7 @@ class StackProtocol : public poetry::client::PoetryProtocol {
                 : reason);
     }
 };
-//! [dataReceived]
+// [dataReceived]
 
 int run(int argc, char** argv) {
     poetry::CommandLine cl("protocol-get-poetry-stack", "[options] ADDRESS...",
@@ -88,7 +88,7 @@ int run(int argc, char** argv) {
     auto options = poetry::clientOptions(*values);
     fullStack = values->count("full") != 0;
 
-    //! [main]
+    // [main]
     poetry::reactor::Reactor reactor;
     poetry::trace::Tracing tracing(options.trace, reactor);  // --trace
     poetry::ClientReport report(false);
@@ -100,7 +100,7 @@ int run(int argc, char** argv) {
         poetry::protocols::connectTCP(reactor, address.host, address.port, tracing.wrap(factory));
     }
     reactor.run();
-    //! [main]
+    // [main]
     // Only when no server sent a single byte: there was no dataReceived() to show,
     // and every download was reported as failed.
     report.finish(poetry::Stopwatch::now() - start);

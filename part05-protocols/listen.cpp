@@ -41,7 +41,7 @@ Port::Port(reactor::Reactor& reactor, ServerFactory& factory,
       acceptor_(std::move(acceptor)),
       host_(addressOf(acceptor_.local_endpoint())) {}
 
-//! [accept]
+// [accept]
 std::optional<Reason> Port::doRead() {
     for (int i = 0; i < kAcceptsPerRead; ++i) {
         TcpSocket socket(reactor_.context());
@@ -92,7 +92,7 @@ void Port::accepted(TcpSocket socket, const tcp::endpoint& peer) {
         transport->abortConnection();
     }
 }
-//! [accept]
+// [accept]
 
 // True when a client waits to be accepted: the listening socket is readable.
 bool Port::clientWaiting() {

@@ -4,12 +4,12 @@
 
 namespace poetry::protocols {
 
-//! [makeConnection]
+// [makeConnection]
 void Protocol::makeConnection(Transport& transport) {
     transport_ = &transport;
     connected_ = true;
     connectionMade();
 }
-//! [makeConnection]
+// [makeConnection]
 
 }  // namespace poetry::protocols

@@ -67,17 +67,17 @@ void TcpTransport::discardUnreadInput() {
     }
 }
 
-//! [startProtocol]
+// [startProtocol]
 void TcpTransport::startProtocol(std::unique_ptr<Protocol> protocol) {
     protocol_ = std::move(protocol);
     connected_ = true;
     reactor_.addReader(shared_from_this());
     protocol_->makeConnection(*this);
 }
-//! [startProtocol]
+// [startProtocol]
 
 // Not inlined, so a stack trace from dataReceived() always shows this frame.
-//! [doRead]
+// [doRead]
 [[gnu::noinline]] std::optional<Reason> TcpTransport::doRead() {
     std::span<char> buffer = sharedReadBuffer();
     error_code error;
@@ -96,9 +96,9 @@ void TcpTransport::startProtocol(std::unique_ptr<Protocol> protocol) {
     }
     return Reason::connectionEnded(error);  // eof: ConnectionDone; a reset: ConnectionLost
 }
-//! [doRead]
+// [doRead]
 
-//! [write]
+// [write]
 void TcpTransport::write(std::string_view data) {
     if (!connected_ || aborting_ || lost_) {
         return;
@@ -140,9 +140,9 @@ std::size_t TcpTransport::sendNow(std::string_view data) {
 void TcpTransport::startWriting() {
     reactor_.addWriter(shared_from_this());  // doWrite() when the socket can take more
 }
-//! [write]
+// [write]
 
-//! [doWrite]
+// [doWrite]
 std::optional<Reason> TcpTransport::doWrite() {
     while (!queued_.empty()) {
         Queued& front = queued_.front();
@@ -165,9 +165,9 @@ std::optional<Reason> TcpTransport::doWrite() {
     reactor_.removeWriter(*this);  // nothing left to write
     return std::nullopt;
 }
-//! [doWrite]
+// [doWrite]
 
-//! [loseConnection]
+// [loseConnection]
 void TcpTransport::loseConnection() {
     if (!connected_ || disconnecting_ || aborting_ || lost_) {
         return;
@@ -181,7 +181,7 @@ void TcpTransport::loseConnection() {
     // inside the protocol callback (or timer) that asked for it.
     startWriting();
 }
-//! [loseConnection]
+// [loseConnection]
 
 void TcpTransport::abortConnection() {
     if (!connected_ || aborting_ || lost_) {
@@ -202,7 +202,7 @@ void TcpTransport::abortConnection() {
     });
 }
 
-//! [connectionLost]
+// [connectionLost]
 void TcpTransport::connectionLost(const Reason& reason) {
     if (lost_) {
         return;
@@ -222,7 +222,7 @@ void TcpTransport::connectionLost(const Reason& reason) {
         protocol->connectionLost(reason);
     }  // the protocol is destroyed here, after its last callback
 }
-//! [connectionLost]
+// [connectionLost]
 
 std::string TcpTransport::logPrefix() const {
     return "TcpTransport[" + getPeer().str() + "]";

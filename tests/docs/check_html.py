@@ -13,12 +13,23 @@ Fails, with one line per problem, when any page of HTML_DIR (Doxygen's output)
     scroll out of its box beside the tree view on a 1280 px screen);
   - is empty: no text in its contents, or an index whose list has no entries;
   - cannot be reached from index.html by following links (the pages' own
-    links, the links inside their SVG figures, and the top menu).
+    links, the links inside their SVG figures, and the top menu);
+  - shows a snippet marker as documentation: a link's tooltip, a brief or any
+    text outside code that is a bare `[name]` (a marker written as a Doxygen
+    comment, `//!` before the bracketed name, becomes the documentation of what
+    follows it; tests/docs/check_sources.py keeps the markers plain comments);
+  - is a source page with comments stripped (its line numbers skip) or with no
+    comment at all: the source browser must show each file whole;
+  - shows a Doxygen command (`\\ref`, `@image`, ...) as text, not understood;
+  - has a section whose first figure comes after its first listing (a picture
+    goes before the code walk it draws), or, on part04's page, shows Figure 5,
+    the reactor loop, after any listing of the reactor's code.
 
 The HTML is read with Python's own html.parser; the SVGs with xml.etree.
 """
 
 import os
+import re
 import sys
 import xml.etree.ElementTree as ElementTree
 from html.parser import HTMLParser
@@ -44,6 +55,17 @@ LINK_ATTRIBUTES = {
 # The page parts Doxygen always writes, whatever the page holds.
 CONTENTS_CLASS = "contents"
 INDEX_LIST_CLASS = "directory"
+# A snippet marker shown as text: `[name]` alone, or at either end of a text
+# (but Doxygen's own link to a file's source, "[code]").
+LEAKED_MARKER = re.compile(r"^\[(?!code\])[A-Za-z_]\w*\](?:\s|$)|\s\[[A-Za-z_]\w*\]$")
+# A Doxygen command shown as text: it was not understood (a \ref whose quoted
+# text was broken across lines leaves the rest of its paragraph raw).
+RAW_COMMAND = re.compile(r"[\\@](?:ref|image|snippet|listing|dot|enddot|verbinclude|section)\b")
+# Where text is code, in which `[name]` may be real: listings, output, code spans.
+CODE_TAGS = {"pre", "code"}
+CODE_CLASSES = {"fragment", "line", "comment"}
+# A figure that must come before every listing of a file, on a page.
+FIGURES_BEFORE_CODE = [("part04.html", "Figure 5", "part04-raw-reactor/reactor.cpp")]
 
 
 class Page(HTMLParser):
@@ -64,6 +86,16 @@ class Page(HTMLParser):
         self._depth = 0  # element depth, for knowing when the contents end
         self._contents_at = None
         self._index_at = None
+        self.leaked = []  # texts and tooltips that are snippet markers
+        self.raw = []  # Doxygen commands left as text
+        self._code_at = None  # depth of the code element the text is in, if any
+        self.line_numbers = []  # a source page's numbered lines, in order
+        self.comments = 0  # a source page's comment spans
+        # In document order: ("section", anchor), ("figure", caption), ("listing", file).
+        self.events = []
+        self._figure = None  # (depth, index in events) of the figure being read
+        self._caption_at = None
+        self._wholefile_at = None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -77,6 +109,26 @@ class Page(HTMLParser):
         if attribute and attrs.get(attribute):
             self.links.append((tag, attrs[attribute]))
         classes = (attrs.get("class") or "").split()
+        if tag == "a" and attrs.get("title") and LEAKED_MARKER.search(attrs["title"].strip()):
+            self.leaked.append(f"tooltip '{attrs['title']}'")
+        if self._code_at is None and (tag in CODE_TAGS or CODE_CLASSES & set(classes)):
+            self._code_at = self._depth if not void else None
+        if tag == "a" and attrs.get("id", "").startswith("l") and attrs["id"][1:].isdigit():
+            self.line_numbers.append(int(attrs["id"][1:]))
+        if tag == "span" and "comment" in classes:
+            self.comments += 1
+        if tag in {"h1", "h2"} and self._contents_at is not None:
+            self.events.append(["section", ""])
+        if tag == "a" and "anchor" in classes and self.events and self.events[-1][0] == "section":
+            self.events[-1][1] = self.events[-1][1] or attrs.get("id", "")
+        if tag == "div" and ({"dotgraph", "image"} & set(classes)) and self._figure is None:
+            self.events.append(["figure", ""])
+            self._figure = (self._depth, len(self.events) - 1)
+        if tag == "div" and "caption" in classes and self._figure is not None:
+            self._caption_at = self._depth
+        if tag == "div" and "wholefile" in classes:
+            self.events.append(["listing", ""])
+            self._wholefile_at = self._depth
         if tag == "div" and CONTENTS_CLASS in classes and self._contents_at is None:
             self.has_contents = True
             self._contents_at = self._depth
@@ -107,9 +159,25 @@ class Page(HTMLParser):
             self.output_lines += "".join(self._pre_text).split("\n")
         if self._contents_at is not None and self._depth == self._contents_at:
             self._contents_at = None
+        if self._code_at is not None and self._depth == self._code_at:
+            self._code_at = None
+        if self._caption_at is not None and self._depth == self._caption_at:
+            self._caption_at = None
+        if self._figure is not None and self._depth == self._figure[0]:
+            self._figure = None
+        if self._wholefile_at is not None and self._depth == self._wholefile_at:
+            self._wholefile_at = None
         self._depth -= 1
 
     def handle_data(self, data):
+        if self._code_at is None and LEAKED_MARKER.search(data.strip()):
+            self.leaked.append(f"text '{data.strip()[:60]}'")
+        if self._code_at is None and self._contents_at is not None and RAW_COMMAND.search(data):
+            self.raw.append(RAW_COMMAND.search(data).group(0))
+        if self._caption_at is not None:
+            self.events[self._figure[1]][1] += data
+        if self._wholefile_at is not None and self.events:
+            self.events[-1][1] += data
         if self._contents_at is not None:
             self.contents_text.append(data)
         if self._pre_at is not None:
@@ -260,12 +328,59 @@ class Checker:
                         f"shows a line of output {len(line)} characters long (more than "
                         f"{MAX_OUTPUT_LINE}): '{line[:40]}...'",
                     )
+            for leak in page.leaked:
+                self.problem(path, f"shows a snippet marker as documentation: {leak}")
+            for command in page.raw:
+                self.problem(path, f"shows the Doxygen command '{command}' as text: it was not understood")
+            if path.endswith("_source.html"):
+                self.check_source(path, page)
+            self.check_figures(path, page)
             text = " ".join("".join(page.contents_text).split())
             if not text and page.media == 0:
                 self.problem(path, "is empty: its contents have no text")
             elif page.index_lists and page.index_rows == 0:
                 self.problem(path, f"is empty: its list has no entries ('{text[:60]}')")
         return self.problems
+
+
+    def check_source(self, path, page):
+        numbers = page.line_numbers
+        if numbers != list(range(1, len(numbers) + 1)):
+            skipped = next(
+                (f"{a} to {b}" for a, b in zip([0] + numbers, numbers) if b != a + 1), "?"
+            )
+            self.problem(path, f"is a source page whose line numbers skip ({skipped}): comments stripped?")
+        elif numbers and page.comments == 0:
+            self.problem(path, "is a source page without a single comment: comments stripped?")
+
+    def check_figures(self, path, page):
+        sections, current = [], None
+        for kind, text in page.events:
+            if kind == "section" or current is None:
+                current = {"anchor": text if kind == "section" else "(top)", "first": None}
+                sections.append(current)
+            if kind in ("figure", "listing") and current["first"] is None:
+                current["first"] = kind
+            if kind == "figure" and current["first"] == "listing":
+                self.problem(
+                    path,
+                    f"section '{current['anchor']}' shows a figure ('{' '.join(text.split())[:50]}') "
+                    "after its first listing: the picture goes before the code it draws",
+                )
+                current["first"] = "reported"
+        name = os.path.basename(path)
+        for page_name, caption, source in FIGURES_BEFORE_CODE:
+            if name != page_name:
+                continue
+            kinds = [(kind, " ".join(text.split())) for kind, text in page.events]
+            figure = next((i for i, (k, t) in enumerate(kinds) if k == "figure" and t.startswith(caption)), None)
+            listings = [i for i, (k, t) in enumerate(kinds) if k == "listing" and t.startswith(f"From {source} ")]
+            if figure is None:
+                self.problem(path, f"has no figure captioned '{caption}...'")
+            elif not listings:
+                self.problem(path, f"has no listing of {source}")
+            elif figure > listings[0]:
+                self.problem(path, f"shows '{caption}' after a listing of {source}, the code it draws")
 
 
 def main():

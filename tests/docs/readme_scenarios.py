@@ -30,6 +30,13 @@ output the run printed:
   - and each scenario's own claims: which poems arrived, which failed, which
     finished first, whether the lines interleave.
 
+A scenario may also stop one of its servers in the middle of the run
+(`stop_server`), as a README asks the reader to: the command's stdout is then a
+terminal (a pseudo-terminal, so the client prints each line as it goes, as it
+does for the reader), and as soon as it prints the line the scenario waits for,
+that server gets SIGTERM. The step waits on the client's own output, not on a
+clock.
+
 Because the replay gives every scenario fresh ports, it checks the ports the
 pages name apart: across every README and docs page, each port has one server
 command (a reader who started a server on a page still has it running on the
@@ -42,6 +49,7 @@ README from a real run.
 import argparse
 import copy
 import os
+import pty
 import re
 import shlex
 import signal
@@ -212,8 +220,9 @@ class Run:
         self.err = readme_ports(err) if err else []
 
 
-def run_command(command, ports, env):
-    """Runs a README command with bash (it may use `$(...)`), ports mapped."""
+def command_text(command, ports, env):
+    """A README command as it runs here: the build's programs, the ports mapped,
+    every --timeout scaled."""
 
     def port(match):
         value = int(match.group(0))
@@ -221,7 +230,12 @@ def run_command(command, ports, env):
 
     text = command.replace("build/bin/", env.bin.rstrip("/") + "/")
     text = re.sub(r"(?<![\d.])\d{4,5}(?![\d.])", port, text)
-    text = re.sub(r"--timeout ([\d.]+)", lambda m: "--timeout " + scaled(m.group(1), env.scale), text)
+    return re.sub(r"--timeout ([\d.]+)", lambda m: "--timeout " + scaled(m.group(1), env.scale), text)
+
+
+def run_command(command, ports, env):
+    """Runs a README command with bash (it may use `$(...)`), ports mapped."""
+    text = command_text(command, ports, env)
     process = subprocess.run(
         ["bash", "-c", text],
         capture_output=True,
@@ -231,6 +245,61 @@ def run_command(command, ports, env):
         stdin=subprocess.DEVNULL,
     )
     return Run(process.returncode, process.stdout, process.stderr, ports)
+
+
+def run_stopping(command, ports, env, server, pattern):
+    """Runs a README command with its stdout on a pseudo-terminal, and sends
+    `server` SIGTERM once the command has printed a line matching `pattern`
+    (with the README's ports). The command must then end by itself."""
+    back = {actual: readme for readme, actual in ports.items()}
+    master, slave = pty.openpty()
+    try:
+        process = subprocess.Popen(
+            ["bash", "-c", command_text(command, ports, env)],
+            stdout=slave,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            cwd=env.source,
+            text=True,
+        )
+    finally:
+        os.close(slave)
+    err = []
+    reader = threading.Thread(target=lambda: err.append(process.stderr.read()), daemon=True)
+    reader.start()
+    out, pending, stopped = [], b"", False
+    deadline = time.monotonic() + RUN_TIMEOUT
+    while True:
+        try:
+            data = os.read(master, 4096)
+        except OSError:  # the terminal's last reader is gone: the command ended
+            data = b""
+        if not data:
+            break
+        pending += data
+        *lines, pending = pending.split(b"\n")
+        for line in lines:
+            line = line.decode("utf-8", "replace").rstrip("\r")
+            out.append(line)
+            shown = re.sub(r"127\.0\.0\.1:(\d+)",
+                           lambda m: "127.0.0.1:" + str(back.get(int(m.group(1)), m.group(1))), line)
+            if not stopped and re.fullmatch(pattern, shown):
+                server.stop()
+                stopped = True
+        if time.monotonic() > deadline:
+            break
+    os.close(master)
+    if pending:
+        out.append(pending.decode("utf-8", "replace").rstrip("\r"))
+    try:
+        code = process.wait(timeout=max(1, deadline - time.monotonic()))
+    except subprocess.TimeoutExpired:
+        process.kill()
+        code = process.wait()
+    reader.join(timeout=5)
+    if not stopped:
+        err.append(f"(the replay never saw a line matching {pattern!r}, so the server was not stopped)")
+    return Run(code, "".join(line + "\n" for line in out), "".join(err), ports)
 
 
 # --- Checking -----------------------------------------------------------------
@@ -425,6 +494,8 @@ ARTICLE = [
     "build/bin/slowpoetry --port 10002 --delay 0.1 poetry/science.txt",
 ]
 RESET = ["build/bin/faultpoetry --port 10003 --fault reset poetry/ecstasy.txt"]
+# A server the reader stops after the first chunk, while it rests before the next.
+STOPPED = ["build/bin/slowpoetry --port 10004 --delay 5 --num-bytes 100 poetry/science.txt"]
 FAST = ["build/bin/fastpoetry --port 10010 poetry/science.txt"]
 EXERCISE_SERVERS = [
     "build/bin/slowpoetry --port 10100 --delay 0.1 --num-bytes 100 poetry/science.txt",
@@ -446,6 +517,7 @@ class Scenario:
         server_output=None,
         scale=None,
         any_socket=False,
+        stop_server=None,
     ):
         self.part = part
         self.readme = readme
@@ -459,6 +531,8 @@ class Scenario:
         self.scale = scale
         # Its sockets are served in an order the network decides (see above).
         self.any_socket = any_socket
+        # (README port, regex): SIGTERM to that server once stdout shows the line.
+        self.stop_server = stop_server
 
     def name(self):
         return f"{self.readme}: {self.command}"
@@ -517,6 +591,9 @@ def scenarios(source):
                          finished_before(10001, 10000), finished_before(10002, 10000)]),
         Scenario("part05", "part05-protocols/README.md", ARTICLE[:1] + RESET,
                  "build/bin/protocol-get-poetry 10000 10003", exit=1, claims=[stderr_lines(1)]),
+        Scenario("part05", "part05-protocols/README.md", STOPPED, "build/bin/protocol-get-poetry 10004",
+                 stop_server=(10004, r"Task 1: got 100 bytes of poetry from 127\.0\.0\.1:10004"),
+                 scale=1, claims=[stderr_lines(0)]),
         Scenario("part05", "part05-protocols/README.md", ARTICLE,
                  "build/bin/protocol-get-poetry-simple 10000 10001 10002",
                  claims=[poems("fascination.txt", "ecstasy.txt"), poems("science.txt", "ecstasy.txt")]),
@@ -644,6 +721,10 @@ def play(scenario, env):
             run = Run(0, "\n".join(own.output) + "\n", "", ports)
             if client.code != 0:
                 problems.append(f"the client run against it failed: {client.err}")
+        elif scenario.stop_server:
+            port, pattern = scenario.stop_server
+            server = next(s for s in servers if s.readme_port == port)
+            run = run_stopping(scenario.command, ports, env, server, pattern)
         else:
             run = run_command(scenario.command, ports, env)
     finally:

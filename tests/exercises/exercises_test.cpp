@@ -302,10 +302,9 @@ TEST(Ex2ConnectionLostStack, ARefusedConnectionReachesOnlyTheFactory) {
         stackUnder(result.out, "clientConnectionFailed(" + refused + ", ConnectionRefusedError");
     // The reactor dispatches the connecting socket when it turns writable: its
     // doWrite() is doConnect(), which reads the refusal, inside the loop like any read.
-    expectFramesInOrder(
-        frames, {"TracingFactory::clientConnectionFailed(", "TcpClient::failIfNotConnected(",
-                 "TcpClient::doConnect(", "TcpClient::doWrite(", "Reactor::dispatch(",
-                 "Reactor::run("});
+    expectFramesInOrder(frames, {"TracingFactory::clientConnectionFailed(",
+                                 "TcpClient::failIfNotConnected(", "TcpClient::doConnect(",
+                                 "TcpClient::doWrite(", "Reactor::dispatch(", "Reactor::run("});
     EXPECT_EQ(result.out.find("Task 1: connectionLost("), std::string::npos);  // no protocol
     EXPECT_EQ(result.err, "Failed to connect to: " + refused + " (Connection refused)\n");
 }
@@ -360,8 +359,8 @@ TEST(Ex3MaxSize, APoemWithinTheLimitIsKeptAndALongerOneDropped) {
     EXPECT_NE(lastLine(result.out).find("(1 failed)"), std::string::npos);
 }
 
-// Issue 11, row 6: science.txt is 653 bytes; with a limit of 600 the download is
-// dropped, and reported with the 653 bytes that arrived (not the 0 it kept).
+// science.txt is 653 bytes; with a limit of 600 the download is dropped, and
+// reported with the 653 bytes that arrived (not the 0 it kept).
 TEST(Ex3MaxSize, ADroppedPoemIsReportedWithEveryByteThatArrived) {
     Server server("slowpoetry",
                   {kQuiet, "--delay", "0", "--num-bytes", "100000", poemPath("science.txt")});
@@ -445,8 +444,8 @@ class PoemFile {
     std::string path_;
 };
 
-// Issue 11, row 5: the limit holds for a last line that has no newline, as for
-// any other: 11 bytes are too many for --max-line-length 10, 10 are not.
+// The limit holds for a last line that has no newline, as for any other: 11 bytes
+// are too many for --max-line-length 10, 10 are not.
 TEST(Ex5Lines, TheLimitHoldsForALastLineWithoutANewline) {
     {
         PoemFile poem("0123456789A");

@@ -4,7 +4,7 @@
 // Each row starts one server (faultpoetry with a --fault mode, or nothing at all
 // for a refused address), runs one client against it, and checks three things:
 //   - the exit code;
-//   - stderr: nothing, or exactly the one line the SPEC promises,
+//   - stderr: nothing, or exactly the one line every client prints for a failure,
 //     `Failed to connect to: HOST:PORT (REASON)` or
 //     `Lost poem from HOST:PORT after K bytes (REASON)`;
 //   - the bytes the client reports (its `Task 1: K bytes` line, the poem 2.1

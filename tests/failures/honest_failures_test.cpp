@@ -43,7 +43,7 @@ class ScratchDir {
 };
 
 // True if `line` (one stderr line) speaks plainly: none of the library names and
-// codes the issue found in messages.
+// codes that once leaked into messages from Boost and the standard library.
 ::testing::AssertionResult plain(const std::string& line) {
     for (const char* internal : {"[system:", "std::", "bad_alloc", "epoll", "eventfd", "signal_set",
                                  "interrupter", "boost", ".hpp"}) {

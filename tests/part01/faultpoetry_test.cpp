@@ -1,5 +1,5 @@
 // End-to-end tests of faultpoetry's --fault modes, the failures the Part 5
-// exercises are tested against. Labelled `exercise`.
+// exercises are tested against.
 #include <gtest/gtest.h>
 
 #include <cerrno>
