@@ -18,7 +18,7 @@
 /// scheduler, where ours has the bridge, the transport and the reactor.
 #include <sys/resource.h>
 
-#include <array>
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdlib>
@@ -28,7 +28,6 @@
 #include <optional>
 #include <sstream>
 #include <string>
-#include <string_view>
 #include <utility>
 
 #include <boost/asio/as_tuple.hpp>
@@ -84,12 +83,20 @@ struct Download {
 
 [[noreturn]] void printStackAndExit(const boost::stacktrace::stacktrace& stack);
 
-// Appends a chunk to the poem; false when there is no memory left for it. Beyond the
-// article: a server that never stops sending fills memory, and that is one lost poem,
-// not the end of the program.
-bool keep(std::string& poem, std::string_view chunk) {
+// An asynchronous read needs its buffer from the moment it starts until it
+// completes, so each download needs one of its own. The poem is that buffer: each
+// read goes into the free room at its end, which makeRoom() doubles when it runs
+// low (4 KiB at first), so no byte is copied twice and no second buffer waits beside
+// the poem. Returns false when there is no memory left for more room. (Beyond the
+// article: a server that never stops sending fills memory, and that is one lost
+// poem, not the end of the program.)
+bool makeRoom(std::string& poem) {
+    constexpr std::size_t kFirstRoom = 4096;
+    constexpr std::size_t kLeastRoom = 512;
     try {
-        poem.append(chunk);
+        if (poem.capacity() - poem.size() < kLeastRoom) {
+            poem.reserve(std::max(2 * poem.capacity(), poem.size() + kFirstRoom));
+        }
         return true;
     } catch (const std::bad_alloc&) {
         return false;
@@ -158,9 +165,17 @@ awaitable<void> fetch(Downloads& downloads, Download& download) {
     download.task = downloads.nextTask++;  // numbered in the order the connections were made
     download.peer = {server.address().to_string(), server.port()};
 
-    std::array<char, 4096> buffer;  // in the coroutine's frame: one per download
+    std::string& poem = download.poem;
     for (;;) {
-        auto [error, n] = co_await socket.async_read_some(asio::buffer(buffer), kAwait);
+        const std::size_t size = poem.size();
+        if (!makeRoom(poem)) {
+            report.lost(download.task, download.peer, size, "out of memory");
+            co_return;
+        }
+        poem.resize(poem.capacity());  // the free room, to read into
+        auto [error, n] = co_await socket.async_read_some(
+            asio::buffer(poem.data() + size, poem.size() - size), kAwait);
+        poem.resize(size + n);  // what came, and no more
         if (error == asio::error::eof && resetEarly) {
             error = asio::error::connection_reset;  // that end was the reset
         }
@@ -171,15 +186,11 @@ awaitable<void> fetch(Downloads& downloads, Download& download) {
             co_return;  // cancelled by the deadline
         }
         if (error) {
-            report.lost(download.task, download.peer, download.poem.size(), error.message());
+            report.lost(download.task, download.peer, size, error.message());
             co_return;
         }
         if (downloads.stack) {  // --stack, not the lesson: see printStackAndExit()
             printStackAndExit(boost::stacktrace::stacktrace());
-        }
-        if (!keep(download.poem, std::string_view(buffer.data(), n))) {
-            report.lost(download.task, download.peer, download.poem.size(), "out of memory");
-            co_return;
         }
         report.chunk(download.task, n, download.peer);
     }

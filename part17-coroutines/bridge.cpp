@@ -166,7 +166,7 @@ void ClientCreator::ConnectOperation::connected(detail::CoroutineProtocol& proto
 // coroutine, which throws ConnectFailed from its co_await.
 void ClientCreator::ConnectOperation::failed(const Reason& reason) {
     factory_ = nullptr;
-    failure_ = reason;
+    failure_ = std::make_unique<Reason>(reason);
     waiter_.resume();
 }
 
@@ -212,7 +212,7 @@ Connection::ReadOperation Connection::read() {
 }
 
 bool Connection::ReadOperation::await_ready() const noexcept {
-    return !connection_.kept_.empty() || connection_.end_.has_value();
+    return !connection_.kept_.empty() || connection_.ended_;
 }
 
 void Connection::ReadOperation::await_suspend(std::coroutine_handle<> reader) noexcept {
@@ -245,7 +245,10 @@ std::optional<std::string_view> Connection::ReadOperation::await_resume() {
 void Connection::ended(const Reason& reason) {
     protocol_->connection_ = nullptr;
     protocol_ = nullptr;
-    end_ = reason;
+    ended_ = true;
+    if (!reason.check(ReasonKind::ConnectionDone)) {
+        lost_ = std::make_unique<Reason>(reason);
+    }
     if (reader_) {
         std::exchange(reader_, {}).resume();  // read() returns the end
     }
@@ -261,10 +264,10 @@ std::optional<std::string_view> Connection::take() {
         lent_ = true;
         return std::string_view(kept_);
     }
-    if (end_ && !end_->check(ReasonKind::ConnectionDone)) {
-        throw ConnectionLost(*end_);
+    if (lost_) {
+        throw ConnectionLost(*lost_);
     }
-    return std::nullopt;
+    return std::nullopt;  // a clean close
 }
 //! [received]
 

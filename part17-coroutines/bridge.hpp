@@ -25,6 +25,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "common/address.hpp"
 #include "part04-raw-reactor/delayed_call.hpp"
@@ -147,7 +148,8 @@ class Connection {
     std::optional<std::string_view> handed_;  // the chunk dataReceived() resumed it with
     std::string kept_;                        // bytes that came while nobody waited
     bool lent_ = false;                       // kept_ was handed out by the last read()
-    std::optional<reactor::Reason> end_;      // how the connection ended, once it has
+    bool ended_ = false;                      // the connection has ended ...
+    std::unique_ptr<reactor::Reason> lost_;   // ... and why, unless it closed cleanly
 };
 
 /// Connects coroutines to servers: `co_await creator.connectTCP(host, port)` gives a
@@ -206,7 +208,7 @@ class ClientCreator {
         std::coroutine_handle<> waiter_;
         detail::CoroutineFactory* factory_ = nullptr;  // while the attempt is on
         detail::CoroutineProtocol* protocol_ = nullptr;
-        std::optional<reactor::Reason> failure_;
+        std::unique_ptr<reactor::Reason> failure_;  // made only when there is one
     };
 
     /// Connects with part05's connectTCP() on `reactor`.

@@ -2,6 +2,8 @@
 /// \brief TaskGroup: starting coroutines, and destroying their frames when they end.
 #include "part17-coroutines/task.hpp"
 
+#include <stdexcept>
+
 #include "part04-raw-reactor/log.hpp"
 
 namespace poetry::coroutines {
@@ -22,6 +24,9 @@ void Task::promise_type::unhandled_exception() noexcept {
 //! [spawn]
 void TaskGroup::spawn(Task task) {
     Frame frame = std::exchange(task.frame_, {});  // the group owns it from here on
+    if (!frame) {
+        throw std::invalid_argument("TaskGroup::spawn: a Task that was moved from");
+    }
     Task::promise_type& promise = frame.promise();
     promise.group = this;
     promise.next = first_;

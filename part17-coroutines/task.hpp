@@ -104,7 +104,9 @@ class TaskGroup {
 
     /// Takes `task`'s frame and starts its body, which runs until its first `co_await`
     /// that must wait, and then returns here. Called by a program before reactor.run()
-    /// (or by a coroutine, to start another).
+    /// (or by a coroutine, to start another). A body that ends before it ever waits
+    /// ends in here, and if it was the last, `allDone` runs in here too. Throws
+    /// std::invalid_argument for a Task whose frame was moved to another.
     void spawn(Task task);
 
     /// How many spawned bodies have not ended yet.
