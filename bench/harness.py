@@ -84,7 +84,8 @@ STREAM_CLIENTS = [
     Client("Asio floor + poem", "bench-asio-floor --keep: Asio alone, keeping the poem in a "
            "string as client 2.0 does", True,
            lambda b, p, n: [b / "bench-asio-floor", "--keep", HOST, str(p), "1"]),
-    Client("floor", "bench-floor", False, lambda b, p, n: [b / "bench-floor", HOST, str(p), "1"]),
+    Client("floor", "bench-floor: counts the bytes, keeps none", False,
+           lambda b, p, n: [b / "bench-floor", HOST, str(p), "1"]),
 ]
 
 # Our own programs, by row: --baseline measures each again as built at another revision.
@@ -486,10 +487,10 @@ LEGEND = [
     "1-poem run of the same program, so start-up (Python importing Twisted) is not "
     "counted per poem; KiB/conn also leaves out the poem bytes a client keeps (floors keep "
     "none). The × columns compare CPU µs/poem. Twisted's start-up varies by a tenth of a second "
-    "or more from run to run, so read its per-poem figures at the largest N. In the stream, the "
-    "blocking client and the floor keep nothing; the Asio floor + poem row keeps the poem in one "
-    "string, as client 2.0 does: what keeping the poem costs before "
-    "any layer of ours. The stream's floor row is as fast as fastpoetry itself sends. The machine "
+    "or more from run to run, so read its per-poem figures at the largest N. In the stream, "
+    "every client keeps the poem, as the article's do, and so does the Asio floor + poem row, in "
+    "one string: what keeping the poem costs before any layer of ours. Only the floor keeps "
+    "nothing: the stream's floor row is as fast as fastpoetry itself sends. The machine "
     "is shared: compare ratios within one run, not absolute times across runs.",
     "",
 ]

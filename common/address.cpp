@@ -2,7 +2,11 @@
 /// \brief Parsing `[HOST:]PORT` addresses (see address.hpp).
 #include "address.hpp"
 
+#include <netdb.h>
+#include <sys/socket.h>
+
 #include <charconv>
+#include <memory>
 #include <stdexcept>
 
 #include "messages.hpp"
@@ -105,6 +109,26 @@ Address parseAddress(std::string_view text) {
         return fail("empty host before ':'");
     }
     return Address{checkedHost(host), parsePort(text.substr(colon + 1), text)};
+}
+
+std::string interfaceAddress(const std::string& host, std::uint16_t port) {
+    addrinfo hints{};  // any address family, IPv4 or IPv6
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE;
+    addrinfo* found = nullptr;
+    const int error = ::getaddrinfo(host.c_str(), nullptr, &hints, &found);
+    if (error != 0 || found == nullptr) {
+        throw std::runtime_error("cannot listen on " + formatAddress(host, port) + ": " +
+                                 (error != 0 ? ::gai_strerror(error) : "no address"));
+    }
+    std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> owned(found, ::freeaddrinfo);
+    char text[NI_MAXHOST];
+    if (::getnameinfo(found->ai_addr, found->ai_addrlen, text, sizeof text, nullptr, 0,
+                      NI_NUMERICHOST) != 0) {
+        throw std::runtime_error("cannot listen on " + formatAddress(host, port) +
+                                 ": no numeric address");
+    }
+    return text;
 }
 
 }  // namespace poetry

@@ -32,4 +32,10 @@ Address parseAddress(std::string_view text);
 /// `HOST:PORT` for a host and port we already have (IPv6 hosts get brackets).
 std::string formatAddress(std::string_view host, std::uint16_t port);
 
+/// The IP address a server listens on for `--iface HOST`: HOST itself when it is an IP
+/// address, else the first address the name resolves to (`localhost`: 127.0.0.1).
+/// Called by a server once, at start-up, before it serves anyone: a lookup may block.
+/// Throws std::runtime_error, `cannot listen on HOST:PORT: REASON`, when there is none.
+std::string interfaceAddress(const std::string& host, std::uint16_t port);
+
 }  // namespace poetry

@@ -12,8 +12,12 @@
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "messages.hpp"
+#include "poem_file.hpp"
 
 namespace poetry {
 
@@ -133,6 +137,38 @@ std::string describeParseError(const po::error& error, const std::vector<const c
     return message;
 }
 
+// An option given an empty value (`--port ''` or `--port=`) is named in the
+// message. Left to Boost, `--port ''` reads as an option whose name is empty,
+// which every option name starts with, and the message lists them all, hidden
+// ones included; `--port=` gets a message about the equal sign.
+void rejectEmptyValues(const std::vector<const char*>& argv, const po::options_description& all) {
+    for (std::size_t i = 1; i < argv.size(); ++i) {
+        const std::string_view token = argv[i];
+        if (token == "--") {
+            return;  // the rest are arguments, whatever they look like
+        }
+        if (token.size() <= 2 || token.substr(0, 2) != "--") {
+            continue;
+        }
+        const auto equals = token.find('=');
+        const std::string name(
+            token.substr(2, equals == std::string_view::npos ? equals : equals - 2));
+        const auto* option = all.find_nothrow(name, false);
+        if (option == nullptr || option->semantic()->max_tokens() == 0) {
+            continue;  // not ours to judge: Boost names an unknown option itself
+        }
+        const bool separate = equals == std::string_view::npos;
+        const char* value =
+            separate ? (i + 1 < argv.size() ? argv[i + 1] : nullptr) : argv[i] + equals + 1;
+        if (value != nullptr && *value == '\0') {
+            throw UsageError("--" + name + " needs a value, and was given an empty one");
+        }
+        if (separate && value != nullptr && std::string_view(value).substr(0, 2) != "--") {
+            ++i;  // its value, which may start with a dash (`--delay -1`)
+        }
+    }
+}
+
 }  // namespace
 
 std::optional<po::variables_map> CommandLine::parse(int argc, const char* const argv[],
@@ -150,6 +186,7 @@ std::optional<po::variables_map> CommandLine::parse(int argc, const char* const 
     }
 
     std::vector<const char*> args(argv, argv + argc);
+    rejectEmptyValues(args, all);
     po::variables_map values;
     try {
         values = parseWithBoost(args, all, positional);
@@ -221,7 +258,28 @@ int runMain(const std::string& program, const std::function<int()>& body) {
     return finishOutput(program, status);
 }
 
+namespace {
+
+// What outputFailed() was told, in order, until finishOutput() prints it.
+std::vector<std::string>& failedOutputs() {
+    static std::vector<std::string> messages;
+    return messages;
+}
+
+}  // namespace
+
+void outputFailed(std::string message) {
+    failedOutputs().push_back(std::move(message));
+}
+
 int finishOutput(const std::string& program, int status) {
+    for (const auto& message : failedOutputs()) {
+        std::cerr << program << ": error: " << oneLine(message) << std::endl;
+        if (status == kExitSuccess) {
+            status = kExitFailure;
+        }
+    }
+    failedOutputs().clear();
     // A poem that could not be printed was not delivered: say so, as cat does.
     std::string why;
     if (!standardOutputWritten(why)) {
@@ -254,10 +312,7 @@ ClientOptions clientOptions(const po::variables_map& values) {
     result.quiet = values.count("quiet") != 0;
     result.trace = values.count("trace") != 0;
     if (values.count("timeline") != 0) {
-        result.timeline = values["timeline"].as<std::string>();
-        if (result.timeline.empty()) {
-            throw UsageError("--timeline needs a file name");
-        }
+        result.timeline = values["timeline"].as<std::string>();  // never empty: parse() says so
     }
     for (const auto& text : values["ADDRESS"].as<std::vector<std::string>>()) {
         try {
@@ -285,7 +340,10 @@ void addServerOptions(CommandLine& commandLine) {
     commandLine.options()("port", po::value<long long>()->default_value(0),
                           "port to listen on (0: the system picks a free one)")(
         "iface", po::value<std::string>()->default_value("127.0.0.1"), "interface to listen on")(
-        "quiet", "do not print a line per client and per chunk");
+        "quiet",
+        "do not print a line per client and per chunk (the log is written as it happens, "
+        "from the server's one loop: a stdout pipe nobody reads makes the server wait, and "
+        "every client with it)");
     commandLine.positional("POETRY_FILE", "the poem to serve", 1);
 }
 
@@ -296,13 +354,36 @@ ServerOptions serverOptions(const po::variables_map& values) {
         throw UsageError("--port " + std::to_string(port) + " out of range 0..65535");
     }
     result.port = static_cast<std::uint16_t>(port);
-    result.iface = values["iface"].as<std::string>();
-    if (result.iface.empty()) {
-        throw UsageError("--iface must not be empty");
-    }
+    result.iface = values["iface"].as<std::string>();  // never empty: parse() says so
     result.quiet = values.count("quiet") != 0;
+    result.trace = values.count("trace") != 0;
     result.poetryFile = values["POETRY_FILE"].as<std::string>();
     return result;
+}
+
+std::string readPoemArgument(const std::string& path) {
+    try {
+        return readPoemFile(path);
+    } catch (const PoemFileError& e) {
+        throw UsageError(e.what());  // the file named on the command line is wrong
+    }
+}
+
+std::optional<ServerOptions> parseServerCommandLine(const std::string& program,
+                                                    const std::string& summary, int argc,
+                                                    const char* const argv[], bool trace) {
+    CommandLine commandLine(program, "[options] POETRY_FILE", summary);
+    addServerOptions(commandLine);
+    if (trace) {
+        addTraceOption(commandLine);
+    }
+    auto values = commandLine.parse(argc, argv, std::cout);
+    if (!values) {
+        return std::nullopt;
+    }
+    ServerOptions options = serverOptions(*values);
+    options.poem = readPoemArgument(options.poetryFile);
+    return options;
 }
 
 }  // namespace poetry

@@ -55,7 +55,10 @@ class CommandLine {
     CommandLine& positional(const std::string& name, const std::string& help, int maxCount);
 
     /// Parses `argv`. Returns nothing when `--help` was asked for (the help has been
-    /// printed to `out`); throws UsageError naming the bad argument otherwise.
+    /// printed to `out`); throws UsageError naming the bad argument otherwise. An
+    /// option given an empty value (`--port ''`, `--port=`) is one of those: the
+    /// message names the option and says its value is empty, so no option that
+    /// takes a value is ever read back empty.
     std::optional<po::variables_map> parse(int argc, const char* const argv[],
                                            std::ostream& out) const;
 
@@ -89,20 +92,28 @@ class CommandLine {
 ///
 /// It also keeps the promise that a program's output arrived: before the body, a
 /// closed stdin, stdout or stderr is replaced by a descriptor that fails every
-/// write (so no socket takes its number); after it, if anything written to stdout
-/// failed (`> /dev/full`, `>&-`), it prints `PROGRAM: error: cannot write to
-/// standard output: REASON` and turns a success into kExitFailure.
+/// write (so no socket takes its number); after it, finishOutput() reports any
+/// output that could not be written (stdout to `/dev/full` or closed, a
+/// `--timeline` file) and turns a success into kExitFailure.
 int runMain(const std::string& program, const std::function<int()>& body);
 
-/// Flushes stdout and checks that everything written to it arrived; returns the
-/// exit status to end with.
+/// Flushes stdout and checks that everything written to it arrived, and that no
+/// other output failed; returns the exit status to end with.
 ///
-/// If a write failed, prints `PROGRAM: error: cannot write to standard output:
-/// REASON` and turns kExitSuccess into kExitFailure; otherwise returns `status`.
-/// runMain() calls it when the body returns. A program that ends itself from
-/// inside its run (the stack demo's `std::_Exit`, which skips runMain()) calls it
-/// first, so its output is checked too.
+/// Each output that outputFailed() was told of is one line, `PROGRAM: error:
+/// MESSAGE`; if a write to stdout failed, `PROGRAM: error: cannot write to standard
+/// output: REASON`. Either turns kExitSuccess into kExitFailure; a failure already
+/// reported keeps its code. runMain() calls it when the body returns. A program that
+/// ends itself from inside its run (the stack demo's `std::_Exit`, which skips
+/// runMain()) calls it first, so its output is checked too.
 int finishOutput(const std::string& program, int status);
+
+/// Tells finishOutput() that an output the program was asked to write, beside
+/// stdout, could not be written; `message` names it and says why (`cannot write
+/// --timeline FILE: REASON`). Kept until the program ends, so the line is printed
+/// whatever else failed in the run. Called by the writer of that output when it
+/// finds out (Timeline::close()).
+void outputFailed(std::string message);
 
 /// What every poetry client takes: addresses and `-q/--quiet`, and the ways to watch
 /// a run that some clients offer (ClientExtras).
@@ -143,13 +154,32 @@ struct ServerOptions {
     std::uint16_t port = 0;           ///< 0 lets the system pick a free port.
     std::string iface = "127.0.0.1";  ///< The interface to listen on.
     bool quiet = false;               ///< Do not print per-client and per-chunk lines.
-    std::string poetryFile;           ///< The poem to serve.
+    std::string poetryFile;           ///< The poem to serve, as named on the command line.
+    std::string poem;                 ///< Its bytes: readPoemArgument(poetryFile).
+    bool trace = false;               ///< `--trace` (fastpoetry).
 };
 
 /// Adds `--port`, `--iface`, `--quiet` and the `POETRY_FILE` argument to a server's command line.
 void addServerOptions(CommandLine& commandLine);
 
-/// Reads the options addServerOptions() declared; throws UsageError for a bad port.
+/// Reads the options addServerOptions() declared (and `--trace`, if declared); throws
+/// UsageError for a bad port. Leaves `poem` empty.
 ServerOptions serverOptions(const po::variables_map& values);
+
+/// The bytes of the poem a server was given as POETRY_FILE, read once at start-up.
+/// Throws UsageError for a file that cannot be served (missing, not a regular file,
+/// empty: see readPoemFile()); std::runtime_error when it is fine but cannot be read
+/// now (out of memory). Called by the servers' command lines.
+std::string readPoemArgument(const std::string& path);
+
+/// The whole command line of a server that takes only addServerOptions()' options and,
+/// with `trace`, `--trace`: declares them, parses `argv`, reads the poem into `poem`,
+/// and returns the options, or nothing when `--help` was printed. Throws UsageError
+/// like CommandLine::parse(), and for a poem file that cannot be served (missing, not
+/// a regular file, empty: see readPoemFile()). A server with options of its own
+/// builds its own CommandLine.
+std::optional<ServerOptions> parseServerCommandLine(const std::string& program,
+                                                    const std::string& summary, int argc,
+                                                    const char* const argv[], bool trace);
 
 }  // namespace poetry

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <iostream>
 #include <new>
 #include <system_error>
 
@@ -111,6 +112,18 @@ std::string describeError(const std::exception& error) {
         return oneLine(code.message());
     }
     return oneLine(error.what());
+}
+
+std::string logError(std::string_view where) {
+    std::string what = "unknown exception";
+    try {
+        throw;  // the exception being handled, to learn what it is
+    } catch (const std::exception& error) {
+        what = describeError(error);  // in plain words: "out of memory", not "std::bad_alloc"
+    } catch (...) {
+    }
+    std::cerr << "Unhandled error in " << where << ": " << what << std::endl;
+    return what;
 }
 
 }  // namespace poetry

@@ -43,4 +43,12 @@ std::string describeErrorCode(const boost::system::error_code& error);
 /// Called by runMain() and by the reactor when a callback throws.
 std::string describeError(const std::exception& error);
 
+/// Reports the exception being handled, as Twisted's `log.err` does: one line on
+/// stderr, `Unhandled error in WHERE: WHAT` (WHAT as describeError() puts it), and the
+/// program goes on. Called from a catch block by whoever caught what a callback let
+/// escape: the reactor (doRead, doWrite, connectionLost, a delayed call, a lookup's
+/// or a signal's callback) and part05's port (a factory's or protocol's callback).
+/// Returns WHAT.
+std::string logError(std::string_view where);
+
 }  // namespace poetry

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <new>
@@ -61,32 +62,37 @@ std::string readPoemFile(const std::filesystem::path& path) {
     if (!S_ISREG(status.st_mode)) {
         throw PoemFileError("poem file " + name + " is not a regular file");
     }
-    if (status.st_size == 0) {
-        throw PoemFileError("poem file " + name + " is empty");
-    }
-
+    // The size is where the reading starts, not where it ends: a file that the
+    // kernel makes up as it is read (under /proc) says 0, and a file may grow or
+    // shrink while we read it. We read until read() says the end has come.
     std::string poem;
+    std::size_t got = 0;
     try {
         poem.resize(static_cast<std::size_t>(status.st_size));
+        char more[4096];  // past the size: read here, then appended
+        for (;;) {
+            const bool inPoem = got < poem.size();
+            char* into = inPoem ? poem.data() + got : more;
+            const std::size_t room = inPoem ? poem.size() - got : sizeof more;
+            ssize_t n = ::read(file.fd, into, room);
+            if (n < 0 && errno == EINTR) {
+                continue;
+            }
+            if (n < 0) {
+                cannotRead(errno);
+            }
+            if (n == 0) {
+                break;
+            }
+            if (!inPoem) {
+                poem.append(more, static_cast<std::size_t>(n));
+            }
+            got += static_cast<std::size_t>(n);
+        }
     } catch (const std::bad_alloc&) {
         throw std::runtime_error("cannot read poem file " + name + ": out of memory (" +
-                                 std::to_string(status.st_size) + " bytes)");
-    }
-    // A regular file that shrinks while we read it ends early; one that grows is
-    // read up to the size it had when we looked.
-    std::size_t got = 0;
-    while (got < poem.size()) {
-        ssize_t n = ::read(file.fd, poem.data() + got, poem.size() - got);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n < 0) {
-            cannotRead(errno);
-        }
-        if (n == 0) {
-            break;
-        }
-        got += static_cast<std::size_t>(n);
+                                 std::to_string(std::max<std::size_t>(got, status.st_size)) +
+                                 " bytes)");
     }
     poem.resize(got);
     if (poem.empty()) {

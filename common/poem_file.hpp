@@ -15,7 +15,8 @@ class PoemFileError : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-/// Reads a whole poem file into memory, byte for byte.
+/// Reads a whole poem file into memory, byte for byte, to its end, whatever size
+/// the file claims (a file under /proc claims 0).
 ///
 /// Called by the servers once, at start-up, before they listen. Throws
 /// PoemFileError, with a one-line message naming the file, when it is missing, is

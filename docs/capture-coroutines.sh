@@ -18,7 +18,7 @@ abridge "$out/coroutines-asio-full.txt" 5 5 > "$out/coroutines-asio.txt"
     > "$out/coroutines-broken.txt"
 
 # Exercise 1 the coroutine way: one poem in time, one server that never sends.
-start_server co-stall "$bin/slowpoetry" --fault stall "$poetry/fascination.txt"
+start_server co-stall "$bin/faultpoetry" --fault stall "$poetry/fascination.txt"
 "$bin/asio-get-poetry" --timeout 2 "${addresses[2]}" "${SERVER_PORT[co-stall]}" \
     > "$out/coroutines-timeout-out-full.txt" 2> "$out/coroutines-timeout-err.txt" || true
 tail -n 4 "$out/coroutines-timeout-out-full.txt" > "$out/coroutines-timeout-out.txt"

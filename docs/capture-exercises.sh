@@ -1,11 +1,11 @@
 # Part 5's exercises, sourced by docs/capture with the three slow servers running
 # (ecstasy, fascination, science). Each exercise runs against the failure it is
-# about, from slowpoetry's --fault modes. Several exit 1 on purpose: a failed
+# about, from faultpoetry's --fault modes. Several exit 1 on purpose: a failed
 # download is the point, hence the `|| true`. Stdout and stderr go to separate
 # files, because only stderr is unbuffered and a merged file would misorder them.
-start_server ex-stall "$bin/slowpoetry" --fault stall "$poetry/fascination.txt"
-start_server ex-reset "$bin/slowpoetry" --fault reset "$poetry/ecstasy.txt"
-start_server ex-endless "$bin/slowpoetry" --fault endless "$poetry/science.txt"
+start_server ex-stall "$bin/faultpoetry" --fault stall "$poetry/fascination.txt"
+start_server ex-reset "$bin/faultpoetry" --fault reset "$poetry/ecstasy.txt"
+start_server ex-endless "$bin/faultpoetry" --fault endless "$poetry/science.txt"
 ex_science=${addresses[2]}
 ex_stall=${SERVER_PORT[ex-stall]}
 ex_reset=${SERVER_PORT[ex-reset]}

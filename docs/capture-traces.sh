@@ -41,7 +41,7 @@ head -n 9 "$out/coroutines-trace-full.txt" | fold_trace > "$out/coroutines-trace
 tail -n 3 "$out/coroutines-trace-full.txt" | fold_trace > "$out/coroutines-trace-tail.txt"
 
 # Exercise 1 against a server that never sends: the deadline fires and closes it.
-start_server trace-stalled "$bin/slowpoetry" --fault stall "$poetry/science.txt"
+start_server trace-stalled "$bin/faultpoetry" --fault stall "$poetry/science.txt"
 "$bin/ex1-timeout" -q --trace --timeout 1 "${SERVER_PORT[trace-stalled]}" \
     > /dev/null 2> "$out/ex1-trace-full.txt" || true  # exit 1: the poem timed out
 grep '^+' "$out/ex1-trace-full.txt" | fold_trace > "$out/ex1-trace.txt"

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "fuzz/check.hpp"
-#include "part05-protocols/line_receiver.hpp"
+#include "part05-exercises/line_receiver.hpp"
 #include "part05-protocols/testing.hpp"
 
 namespace {

@@ -6,11 +6,14 @@
 /// third servers, which may have their poems ready, sit idle. So the total time
 /// is the sum of the three downloads. The later parts fix exactly this.
 #include <iostream>
+#include <new>
+#include <string>
 
 #include <boost/asio.hpp>
 
 #include "common/command_line.hpp"
 #include "common/duration.hpp"
+#include "common/messages.hpp"
 #include "common/report.hpp"
 #include "common/timeline.hpp"
 
@@ -22,13 +25,14 @@ namespace {
 
 /// What one blocking download ended with.
 struct Download {
-    std::size_t bytes = 0;   ///< Bytes of poetry received.
+    std::string poem;        ///< The poem, or as much of it as arrived.
     bool connected = false;  ///< False when we never reached the server.
     error_code error;        ///< Empty when the poem arrived whole.
 };
 
 //! [get_poetry]
-// Connects, then reads until the server closes the connection. Every call here
+// Connects, then reads until the server closes the connection, keeping what
+// arrives: the poem, as the article's get_poetry returns it. Every call here
 // blocks: resolve, connect and each read_some wait for the network before they
 // return. The poem's end is the server's close, which read_some reports as the
 // error code asio::error::eof: an expected outcome, so we use the error_code
@@ -53,7 +57,12 @@ Download getPoetry(asio::io_context& io, const poetry::Address& address, int tas
     for (;;) {
         error_code ec;
         std::size_t n = socket.read_some(asio::buffer(buffer), ec);
-        result.bytes += n;
+        try {
+            result.poem.append(buffer, n);  // the article's `poem += data`
+        } catch (const std::bad_alloc&) {   // beyond the article: a poem too big to keep
+            result.error = make_error_code(boost::system::errc::not_enough_memory);
+            return result;
+        }
         if (n > 0) {
             timeline.chunk(task, address.str(), n);  // --timeline only; not the lesson
         }
@@ -92,17 +101,17 @@ int run(int argc, char** argv) {
         }
         auto taskStart = poetry::Stopwatch::now();
         Download download = getPoetry(io, address, task, timeline);
+        const std::string why = poetry::describeErrorCode(download.error);  // in plain words
         if (!download.connected) {
             ++failed;
-            std::cerr << poetry::failedToConnectLine(where, download.error.message()) << std::endl;
+            std::cerr << poetry::failedToConnectLine(where, why) << std::endl;
         } else if (download.error) {
             ++failed;
-            std::cerr << poetry::lostPoemLine(where, download.bytes, download.error.message())
-                      << std::endl;
+            std::cerr << poetry::lostPoemLine(where, download.poem.size(), why) << std::endl;
         } else {
             ++poems;
             if (!options.quiet) {
-                std::cout << "Task " << task << ": got " << download.bytes
+                std::cout << "Task " << task << ": got " << download.poem.size()
                           << " bytes of poetry from " << where << " in "
                           << poetry::formatDuration(poetry::Stopwatch::now() - taskStart)
                           << std::endl;

@@ -1,11 +1,11 @@
 /// \file
-/// \brief DelayedCall: the handle to one scheduled call.
+/// \brief DelayedCall, the handle to one scheduled call, and CallQueue, the pending
+/// calls in the order they fall due.
 #include "part04-raw-reactor/delayed_call.hpp"
 
+#include <limits>
 #include <string>
 #include <utility>
-
-#include "part04-raw-reactor/call_queue.hpp"
 
 namespace poetry::reactor {
 
@@ -60,6 +60,49 @@ void DelayedCall::run() {
     fn_ = nullptr;
     if (fn) {
         fn();
+    }
+}
+
+CallQueue::CallQueue(const ReactorTime& clock, std::function<void(Seconds)> scheduled)
+    : clock_(clock), scheduled_(std::move(scheduled)) {}
+
+std::shared_ptr<DelayedCall> CallQueue::schedule(Seconds delay, std::function<void()> fn) {
+    auto call =
+        std::make_shared<DelayedCall>(clock_.seconds() + delay, std::move(fn), weak_from_this());
+    place(call);
+    return call;
+}
+
+// Puts the call in at its due time, after every call due then (it is the newest).
+void CallQueue::place(std::shared_ptr<DelayedCall> call) {
+    DelayedCall& placed = *call;
+    const DelayedCall::Due due{placed.when_, nextSequence_++};
+    placed.place_ = calls_.emplace(due, std::move(call)).first;
+    if (scheduled_) {
+        scheduled_(calls_.begin()->first.when);
+    }
+}
+
+// Takes the call out; the caller holds it from here on.
+std::shared_ptr<DelayedCall> CallQueue::take(DelayedCall& call) {
+    std::shared_ptr<DelayedCall> taken = std::move(call.place_->second);
+    calls_.erase(call.place_);
+    return taken;
+}
+
+std::shared_ptr<DelayedCall> CallQueue::takeDue(Seconds now, std::uint64_t scheduledBefore) {
+    // A call scheduled after the fence sorts after every call already due: it is due
+    // at `now` or later, and its sequence is higher.
+    if (calls_.empty() || calls_.begin()->first.when > now ||
+        calls_.begin()->first.sequence >= scheduledBefore) {
+        return nullptr;
+    }
+    return take(*calls_.begin()->second);
+}
+
+void CallQueue::runAllDue(Seconds now) {
+    while (auto call = takeDue(now, std::numeric_limits<std::uint64_t>::max())) {
+        call->run();
     }
 }
 

@@ -1,15 +1,17 @@
 /// \file
-/// \brief Functions scheduled to run later: `callLater` and the handle it returns.
+/// \brief Functions scheduled to run later: `callLater`, the handle it returns, and the
+/// queue of pending calls that the Reactor and the test Clock share.
 #pragma once
 
 #include <chrono>
+#include <compare>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <typeinfo>
-#include <utility>
 #include <vector>
 
 namespace poetry::reactor {
@@ -65,8 +67,16 @@ class DelayedCall {
   private:
     friend class CallQueue;
 
-    // A CallQueue's calls, by due time and then by the order they were scheduled.
-    using Queue = std::map<std::pair<Seconds, std::uint64_t>, std::shared_ptr<DelayedCall>>;
+    friend class Reactor;  // runs the calls it takes out of its CallQueue
+
+    // Where a call stands in its CallQueue: by due time, then by the order it was
+    // scheduled (or last moved) in.
+    struct Due {
+        Seconds when;
+        std::uint64_t sequence;
+        auto operator<=>(const Due&) const = default;
+    };
+    using Queue = std::map<Due, std::shared_ptr<DelayedCall>>;
 
     void requireActive(const char* what) const;
     void run();
@@ -94,6 +104,67 @@ class ReactorTime {
 
     /// The calls that are scheduled and have neither run nor been cancelled.
     virtual std::vector<std::shared_ptr<DelayedCall>> getDelayedCalls() const = 0;
+};
+
+/// The pending calls of one scheduler, in the order they fall due.
+///
+/// Both schedulers own one: the Reactor takes the due calls out when its Asio timer
+/// fires, the Clock runs them when a test advances it. The calls wait in an ordered map
+/// keyed by DelayedCall::Due (due time, then scheduling order), and each call keeps its
+/// own place in it, so scheduling, cancelling, moving and running a call all cost
+/// O(log n), and a cancelled call leaves at once. Calls due at the same time run in the
+/// order they were scheduled (or last moved).
+class CallQueue : public std::enable_shared_from_this<CallQueue> {
+  public:
+    /// `clock` tells the scheduler's time; `scheduled` (if any) is called with the
+    /// earliest due time after each call is scheduled or moved, so the Reactor can
+    /// wake up sooner.
+    CallQueue(const ReactorTime& clock, std::function<void(Seconds)> scheduled);
+
+    /// Called by the scheduler's callLater(): schedules `fn` to run `delay` from now.
+    std::shared_ptr<DelayedCall> schedule(Seconds delay, std::function<void()> fn);
+
+    /// Called by the scheduler's getDelayedCalls(): the pending calls, earliest first.
+    std::vector<std::shared_ptr<DelayedCall>> pending() const {
+        std::vector<std::shared_ptr<DelayedCall>> calls;
+        for (const auto& entry : calls_) {
+            calls.push_back(entry.second);
+        }
+        return calls;
+    }
+
+    /// When the earliest pending call is due; nothing when none is pending.
+    std::optional<Seconds> nextTime() const {
+        return calls_.empty() ? std::nullopt : std::optional(calls_.begin()->first.when);
+    }
+
+    /// The sequence number the next call scheduled (or moved) will get: a fence that
+    /// takeDue() uses to leave out the calls scheduled after it was read.
+    std::uint64_t nextSequence() const { return nextSequence_; }
+
+    /// Called by the Reactor when its timer fires, once per call it runs: takes out and
+    /// returns the earliest call due at or before `now` that was scheduled before the
+    /// fence `scheduledBefore` (nextSequence() when the turn began), or null when none
+    /// is left. Calls scheduled during the turn wait for the next one, so a call that
+    /// reschedules itself at once cannot starve the loop. One at a time, so a call can
+    /// still cancel another that falls due in the same turn.
+    std::shared_ptr<DelayedCall> takeDue(Seconds now, std::uint64_t scheduledBefore);
+
+    /// Called by the Clock when a test advances it: runs, earliest first, every call
+    /// due at or before `now`, including the ones those calls schedule if they are due
+    /// too (Twisted's `task.Clock`). An exception escaping a call goes to the test.
+    void runAllDue(Seconds now);
+
+  private:
+    friend class DelayedCall;
+
+    void place(std::shared_ptr<DelayedCall> call);
+    std::shared_ptr<DelayedCall> take(DelayedCall& call);
+
+    const ReactorTime& clock_;
+    std::function<void(Seconds)> scheduled_;
+    DelayedCall::Queue calls_;  // calls_.begin() is due first
+    std::uint64_t nextSequence_ = 0;
 };
 
 }  // namespace poetry::reactor

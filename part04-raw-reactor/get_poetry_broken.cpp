@@ -26,7 +26,7 @@
 #include "common/report.hpp"
 #include "common/timeline.hpp"
 #include "part04-raw-reactor/reactor.hpp"
-#include "part04-raw-reactor/trace.hpp"
+#include "trace/trace.hpp"
 
 namespace asio = boost::asio;
 using asio::ip::tcp;
@@ -168,7 +168,7 @@ int run(int argc, char** argv) {
 
     //! [main]
     Reactor reactor;  // before the sockets, which live on its io_context
-    poetry::reactor::traceIf(options.trace, reactor);  // --trace
+    poetry::trace::traceIf(options.trace, reactor);  // --trace
     auto start = poetry::Stopwatch::now();
     poetry::Timeline timeline(options.timeline, start);
 

@@ -10,7 +10,8 @@
 /// still watched, waits again. Delayed calls share the loop through one Asio timer.
 ///
 /// Read it from the top: dispatch and what it calls (the article's path), then how a
-/// descriptor is added and removed, then callLater and the timer, then run and stop.
+/// descriptor is added and removed, then callLater and the timer; then, beyond the
+/// article, how each call out is guarded and observed, and run and stop.
 #include "part04-raw-reactor/reactor.hpp"
 
 #include <csignal>
@@ -18,8 +19,6 @@
 #include <utility>
 
 #include "common/messages.hpp"
-#include "part04-raw-reactor/call_queue.hpp"
-#include "part04-raw-reactor/log.hpp"
 
 namespace poetry::reactor {
 
@@ -52,30 +51,10 @@ void ReadyHandler::operator()(error_code error) {
     if (!watch.watched) {
         return;  // removed since the wait began: call nobody
     }
-    std::optional<Reason> why;
-    if (error) {
-        // The socket is broken, or its owner closed it under the wait while still
-        // watching it (operation_aborted): either way the connection is lost.
-        why = Reason::connectionEnded(error);
-    } else {
-        if (observer_) {  // --trace
-            observer_->dispatching(descriptor->fileno(), direction, *descriptor);
-        }
-        try {
-            why = direction == Direction::Read
-                      ? dynamic_cast<ReadDescriptor&>(*descriptor).doRead()
-                      : dynamic_cast<WriteDescriptor&>(*descriptor).doWrite();
-        } catch (const std::bad_alloc&) {
-            // No bug in the callback, so nothing to log: the connection is lost,
-            // and its protocol tells the user why.
-            why = Reason(ReasonKind::ConnectionLost, "out of memory");
-        } catch (...) {
-            why = Reason(ReasonKind::ConnectionLost, logError(descriptor->logPrefix()));
-        }
-        if (observer_) {
-            observer_->returned(why);
-        }
-    }
+    // A broken socket, or one its owner closed under the wait while still watching it
+    // (operation_aborted): either way the connection is lost, with no doRead().
+    std::optional<Reason> why =
+        error ? Reason::connectionEnded(error) : doReadOrWrite(*descriptor, direction);
     if (why) {
         disconnect(*descriptor, *why);
     } else if (watch.watched) {
@@ -86,20 +65,11 @@ void ReadyHandler::operator()(error_code error) {
 
 //! [disconnect]
 // The descriptor's connection ended: stop watching it both ways, then tell it, once.
-void Reactor::disconnect(FileDescriptor& descriptor, const Reason& why) {
+// Not inlined, so ex2's stacks show this frame.
+[[gnu::noinline]] void Reactor::disconnect(FileDescriptor& descriptor, const Reason& why) {
     remove(descriptor, Direction::Read);
     remove(descriptor, Direction::Write);
-    if (observer_) {  // --trace
-        observer_->losingConnection(descriptor, why);
-    }
-    try {
-        descriptor.connectionLost(why);
-    } catch (...) {
-        logError("connectionLost of " + descriptor.logPrefix());
-    }
-    if (observer_) {
-        observer_->returned(std::nullopt);
-    }
+    tellConnectionLost(descriptor, why);
 }
 //! [disconnect]
 
@@ -175,13 +145,83 @@ void Reactor::wakeUpBy(Seconds when) {
 
 void Reactor::timerFired() {
     timerDue_.reset();
-    calls_->runDue(
-        seconds(), false, [] { logError("a delayed call"); }, observer_.get());
+    // What falls due now runs now; calls that these schedule wait for the next turn,
+    // so a call that reschedules itself at once cannot starve the loop.
+    const Seconds now = seconds();
+    const std::uint64_t turn = calls_->nextSequence();
+    while (auto call = calls_->takeDue(now, turn)) {
+        runDelayedCall(*call);
+    }
     if (auto next = calls_->nextTime()) {
         wakeUpBy(*next);
     }
 }
 //! [callLater]
+
+// ---- Calling out (beyond the article) -------------------------------------------
+// Every call the reactor makes into a descriptor, a delayed call or a callback goes
+// through one of these four. An exception that escapes it is reported (logError,
+// Twisted's log.err) and the loop goes on. An observer, if the program set one
+// (--trace), is told before and after: the one place it watches from, as Twisted's
+// reactor wraps each call in log.callWithLogger. Always inlined, so that stacks show
+// the lesson's frames (dispatch, disconnect) and not these.
+
+[[gnu::always_inline]] inline std::optional<Reason> Reactor::doReadOrWrite(
+    FileDescriptor& descriptor, Direction direction) {
+    if (observer_) {
+        observer_->dispatching(descriptor.fileno(), direction, descriptor);
+    }
+    std::optional<Reason> why;
+    try {
+        why = direction == Direction::Read ? dynamic_cast<ReadDescriptor&>(descriptor).doRead()
+                                           : dynamic_cast<WriteDescriptor&>(descriptor).doWrite();
+    } catch (const std::bad_alloc&) {
+        // No bug in the callback, so nothing to log: the connection is lost, and its
+        // protocol tells the user why.
+        why = Reason(ReasonKind::ConnectionLost, "out of memory");
+    } catch (...) {
+        why = Reason(ReasonKind::ConnectionLost, logError(descriptor.logPrefix()));
+    }
+    if (observer_) {
+        observer_->returned(why);
+    }
+    return why;
+}
+
+// The other calls out: `tell` tells the observer what is about to run, `call` runs it,
+// `where` names it in the report if it throws.
+template <typename Tell, typename Call>
+[[gnu::always_inline]] inline void Reactor::callOut(const Tell& tell, const Call& call,
+                                                    std::string_view where) {
+    if (observer_) {
+        tell(*observer_);
+    }
+    try {
+        call();
+    } catch (...) {
+        logError(where);
+    }
+    if (observer_) {
+        observer_->returned(std::nullopt);
+    }
+}
+
+[[gnu::always_inline]] inline void Reactor::tellConnectionLost(FileDescriptor& descriptor,
+                                                               const Reason& why) {
+    callOut([&](Observer& observer) { observer.losingConnection(descriptor, why); },
+            [&] { descriptor.connectionLost(why); }, "connectionLost of " + descriptor.logPrefix());
+}
+
+[[gnu::always_inline]] inline void Reactor::runDelayedCall(DelayedCall& call) {
+    callOut([&](Observer& observer) { observer.runningDelayedCall(call.functionType()); },
+            [&] { call.run(); }, "a delayed call");
+}
+
+// A call back into code that waited for something other than a descriptor or a timer:
+// a name lookup's answer, a signal. `what` says what happened.
+void Reactor::callBack(const std::string& what, const std::function<void()>& fn) {
+    callOut([&](Observer& observer) { observer.completed(what); }, fn, what);
+}
 
 Reactor::Reactor()
     : calls_(std::make_shared<CallQueue>(*this, [this](Seconds when) { wakeUpBy(when); })) {}
@@ -196,31 +236,13 @@ Reactor::~Reactor() {
     }
 }
 
-Seconds Reactor::seconds() const {
-    return std::chrono::duration_cast<Seconds>(std::chrono::steady_clock::now().time_since_epoch());
-}
-
-std::vector<std::shared_ptr<DelayedCall>> Reactor::getDelayedCalls() const {
-    return calls_->pending();
-}
-
 void Reactor::resolve(const std::string& host, std::uint16_t port, Resolved done) {
     using asio::ip::tcp;
     auto resolver = std::make_shared<tcp::resolver>(io_);  // lives until the answer
     auto answered = [this, resolver, host, done = std::move(done)](
                         error_code error, tcp::resolver::results_type results) {
-        if (observer_) {  // --trace
-            observer_->completed("resolve(" + host + ") " +
-                                 (error ? "failed: " + error.message() : "answered"));
-        }
-        try {
-            done(error, std::vector<tcp::endpoint>(results.begin(), results.end()));
-        } catch (...) {
-            logError("the callback of resolve(" + host + ")");
-        }
-        if (observer_) {
-            observer_->returned(std::nullopt);
-        }
+        callBack("resolve(" + host + ") " + (error ? "failed: " + error.message() : "answered"),
+                 [&] { done(error, std::vector<tcp::endpoint>(results.begin(), results.end())); });
     };
     resolver->async_resolve(host, std::to_string(port), tcp::resolver::numeric_service,
                             std::move(answered));
@@ -247,14 +269,10 @@ void Reactor::stop() {
         throw ReactorNotRunning("reactor: stop() called on a reactor that is not running");
     }
     stopping_ = true;
-    if (observer_) {  // --trace
+    if (observer_) {
         observer_->stopping();
     }
     io_.stop();  // run() returns as soon as the current handler is done
-}
-
-bool Reactor::running() const {
-    return running_ && !stopping_;
 }
 
 void Reactor::stopOnSignals() {
@@ -268,28 +286,15 @@ void Reactor::stopOnSignals() {
 // starts again, so a reactor that runs again can be stopped again.
 void Reactor::waitForSignal() {
     signals_->async_wait([this](const error_code& error, int signal) {
-        if (error) {
-            return;  // the reactor is going away
+        if (!error) {  // else the reactor is going away
+            callBack("signal " + std::to_string(signal), [this] {
+                if (running()) {
+                    stop();
+                }
+            });
+            waitForSignal();
         }
-        if (observer_) {  // --trace
-            observer_->completed("signal " + std::to_string(signal));
-        }
-        if (running()) {
-            stop();
-        }
-        if (observer_) {
-            observer_->returned(std::nullopt);
-        }
-        waitForSignal();
     });
-}
-
-void Reactor::setObserver(std::unique_ptr<Observer> observer) {
-    observer_ = std::move(observer);
-}
-
-boost::asio::io_context& Reactor::context() {
-    return io_;
 }
 
 }  // namespace poetry::reactor

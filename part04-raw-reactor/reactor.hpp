@@ -1,5 +1,6 @@
 /// \file
-/// \brief The reactor: one event loop that calls your code when something happens.
+/// \brief The reactor: one event loop that calls your code when something happens, and
+/// the Observer through which a tool (`--trace`) watches it.
 #pragma once
 
 #include <array>
@@ -10,6 +11,8 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <typeinfo>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
@@ -19,11 +22,50 @@
 
 #include "part04-raw-reactor/delayed_call.hpp"
 #include "part04-raw-reactor/descriptor.hpp"
-#include "part04-raw-reactor/observer.hpp"
 
 namespace poetry::reactor {
 
-class CallQueue;
+/// Told of each callback the reactor makes, right before and right after it: the one
+/// observation point, as Twisted's reactor wraps each dispatch in `log.callWithLogger`.
+///
+/// A program that wants to watch its loop gives the reactor one with
+/// Reactor::setObserver() before run(); `--trace` gives it a trace that writes a line per
+/// step (the trace/ directory, which also wraps factories and protocols to show what
+/// each step set off). The reactor calls dispatching(), runningDelayedCall(),
+/// losingConnection() or completed() when it is about to make a callback, returned()
+/// when the callback is over, and stopping() from stop(). Steps may nest: a delayed call
+/// may abort a connection, whose connectionLost() runs inside it.
+///
+/// Nobody but the reactor calls it, always on the loop's thread. With no observer set,
+/// each hook costs the reactor one null pointer check.
+class Observer {
+  public:
+    virtual ~Observer() = default;
+
+    /// Right before the reactor calls `descriptor`'s doRead() (Direction::Read) or
+    /// doWrite() (Direction::Write), because `fd` is ready.
+    virtual void dispatching(int fd, Direction direction, const FileDescriptor& descriptor) = 0;
+
+    /// Right before the reactor runs a due delayed call; `function` is the type of what
+    /// it runs (a lambda's type names the function the lambda was written in).
+    virtual void runningDelayedCall(const std::type_info& function) = 0;
+
+    /// Right before the reactor calls `descriptor.connectionLost(reason)`.
+    virtual void losingConnection(const FileDescriptor& descriptor, const Reason& reason) = 0;
+
+    /// Right before the reactor calls back code that waited for something other than a
+    /// descriptor or a timer: a name lookup's answer (Reactor::resolve()), a signal
+    /// (Reactor::stopOnSignals()). `what` says what happened.
+    virtual void completed(std::string_view what) = 0;
+
+    /// Right after the callback begun last has returned: for a dispatch, what doRead() or
+    /// doWrite() returned (nothing while the connection lives on, else why it ended);
+    /// nothing for the others.
+    virtual void returned(const std::optional<Reason>& result) = 0;
+
+    /// Called by Reactor::stop(), from whatever callback called it.
+    virtual void stopping() = 0;
+};
 
 /// The reactor (Twisted's `reactor`), a facade over one `boost::asio::io_context`.
 ///
@@ -56,7 +98,7 @@ class Reactor : public ReactorTime {
     /// Starts calling `reader->doRead()` whenever its fileno() is readable.
     /// Adding one that is already a reader does nothing; a fileno() below 0 throws
     /// std::invalid_argument. Called by whoever has a connected socket to watch:
-    /// client 1.0's `main`, part05's transports and ports. The descriptor's socket
+    /// client 1.0's `main`, a transport or a listening port. The descriptor's socket
     /// should be non-blocking, as Twisted expects of every descriptor.
     void addReader(std::shared_ptr<ReadDescriptor> reader) {
         add(std::move(reader), Direction::Read);
@@ -69,7 +111,7 @@ class Reactor : public ReactorTime {
     void removeReader(ReadDescriptor& reader) { remove(reader, Direction::Read); }
 
     /// Starts calling `writer->doWrite()` whenever its fileno() is writable.
-    /// Called by part05's transports when they have data queued; the same rules as
+    /// Called by a transport when it has data queued; the same rules as
     /// addReader(). A descriptor can be reader and writer of one socket at once.
     void addWriter(std::shared_ptr<WriteDescriptor> writer) {
         add(std::move(writer), Direction::Write);
@@ -89,7 +131,7 @@ class Reactor : public ReactorTime {
 
     /// Seconds on a monotonic clock (not the wall clock). Read by DelayedCall::reset()
     /// and by code that measures time on the reactor's clock.
-    Seconds seconds() const override;
+    Seconds seconds() const override { return std::chrono::steady_clock::now().time_since_epoch(); }
 
     /// Runs `fn` once, `delay` from now, from inside run(). Calls due at the same
     /// time run in the order they were scheduled. An exception escaping `fn` is
@@ -99,7 +141,9 @@ class Reactor : public ReactorTime {
 
     /// Calls that are scheduled and still active(), earliest first, so a test can
     /// show that nothing was left armed.
-    std::vector<std::shared_ptr<DelayedCall>> getDelayedCalls() const override;
+    std::vector<std::shared_ptr<DelayedCall>> getDelayedCalls() const override {
+        return calls_->pending();
+    }
 
     /// What resolve() calls back with: an error, or the host's addresses.
     using Resolved =
@@ -108,7 +152,7 @@ class Reactor : public ReactorTime {
     /// Looks up `host` (a name or an IP address) without blocking the loop, as
     /// Twisted's `reactor.resolve` does, and calls `done` from inside run() with its
     /// addresses for `port`, or with the error (`host_not_found`, ...). Asio's resolver
-    /// does the work on a thread of its own. Called by part05's connectTCP().
+    /// does the work on a thread of its own. Called by a connector, for a host name.
     void resolve(const std::string& host, std::uint16_t port, Resolved done);
 
     /// Runs the loop until stop(): blocks even when nothing is registered. Called
@@ -124,7 +168,7 @@ class Reactor : public ReactorTime {
 
     /// True while run() is running and stop() has not been called yet, so
     /// `if (reactor.running()) reactor.stop();` never throws.
-    bool running() const;
+    bool running() const { return running_ && !stopping_; }
 
     /// Makes SIGINT and SIGTERM stop the reactor (run() returns) instead of killing
     /// the process, as Twisted's reactor does for a server. Called once by a program
@@ -132,18 +176,15 @@ class Reactor : public ReactorTime {
     /// arrives before run() stops the reactor as soon as it runs.
     void stopOnSignals();
 
-    /// Gives the reactor an observer to call at each step it takes (see Observer), or
-    /// takes it away (null). Called by a program's `main` before run(), for `--trace`
-    /// (see traceIf()). The reactor owns it.
-    void setObserver(std::unique_ptr<Observer> observer);
+    /// Gives the reactor an Observer to tell of each callback it makes, or takes it away
+    /// (null). Called by a program's `main` before run(), for `--trace`. The reactor owns it.
+    void setObserver(std::unique_ptr<Observer> observer) { observer_ = std::move(observer); }
 
-    /// The observer, or null (the usual case). Asked by the layers above (part05's
-    /// transport and connector) before they report a call to it.
-    Observer* observer() const { return observer_.get(); }
-
-    /// The Asio context underneath: descriptors make their sockets on it (client
-    /// 1.0's PoetrySocket, part05's transports and ports), so the reactor can wait on them.
-    boost::asio::io_context& context();
+    /// The Asio context underneath, the one door to it: a descriptor owns its Asio
+    /// socket (client 1.0's PoetrySocket, a transport, a listening port), and a socket
+    /// can only be waited on by the loop it was made on, so descriptors make their
+    /// sockets here. Nothing else should need it.
+    boost::asio::io_context& context() { return io_; }
 
   private:
     friend class ReadyHandler;
@@ -154,6 +195,12 @@ class Reactor : public ReactorTime {
     void dispatch(std::shared_ptr<FileDescriptor> descriptor, Direction direction,
                   boost::system::error_code error);
     void disconnect(FileDescriptor& descriptor, const Reason& why);
+    std::optional<Reason> doReadOrWrite(FileDescriptor& descriptor, Direction direction);
+    void tellConnectionLost(FileDescriptor& descriptor, const Reason& why);
+    void runDelayedCall(DelayedCall& call);
+    void callBack(const std::string& what, const std::function<void()>& fn);
+    template <typename Tell, typename Call>
+    void callOut(const Tell& tell, const Call& call, std::string_view where);
     void wakeUpBy(Seconds when);
     void timerFired();
     void waitForSignal();

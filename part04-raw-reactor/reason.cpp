@@ -2,57 +2,50 @@
 /// \brief Reasons: the kind of an ending, its message, and the error code behind it.
 #include "part04-raw-reactor/reason.hpp"
 
+#include <cstddef>
 #include <utility>
 
 #include <boost/asio/error.hpp>
 
 namespace poetry::reactor {
 
+namespace {
+
+// Twisted's two trees of failures (and DNSLookupError on its own), one row per kind,
+// in ReasonKind's order: its name, and the kind it is a case of (itself for a root).
+struct KindRow {
+    const char* name;
+    ReasonKind parent;
+};
+constexpr KindRow kKinds[] = {
+    {"ConnectionClosed", ReasonKind::ConnectionClosed},
+    {"ConnectionDone", ReasonKind::ConnectionClosed},
+    {"ConnectionLost", ReasonKind::ConnectionClosed},
+    {"ConnectionAborted", ReasonKind::ConnectionLost},
+    {"ConnectError", ReasonKind::ConnectError},
+    {"ConnectionRefusedError", ReasonKind::ConnectError},
+    {"TCPTimedOutError", ReasonKind::ConnectError},
+    {"UserError", ReasonKind::ConnectError},
+    {"TimeoutError", ReasonKind::UserError},
+    {"DNSLookupError", ReasonKind::DNSLookupError},
+};
+
+static_assert(sizeof kKinds / sizeof kKinds[0] ==
+                  static_cast<std::size_t>(ReasonKind::DNSLookupError) + 1,
+              "one row per kind");
+
+const KindRow& row(ReasonKind kind) {
+    return kKinds[static_cast<std::size_t>(kind)];
+}
+
+}  // namespace
+
 ReasonKind parentKind(ReasonKind kind) {
-    switch (kind) {
-        case ReasonKind::ConnectionDone:
-        case ReasonKind::ConnectionLost:
-            return ReasonKind::ConnectionClosed;
-        case ReasonKind::ConnectionAborted:
-            return ReasonKind::ConnectionLost;
-        case ReasonKind::ConnectionRefusedError:
-        case ReasonKind::TCPTimedOutError:
-        case ReasonKind::UserError:
-            return ReasonKind::ConnectError;
-        case ReasonKind::TimeoutError:
-            return ReasonKind::UserError;
-        case ReasonKind::ConnectionClosed:
-        case ReasonKind::ConnectError:
-        case ReasonKind::DNSLookupError:
-            break;
-    }
-    return kind;
+    return row(kind).parent;
 }
 
 const char* kindName(ReasonKind kind) {
-    switch (kind) {
-        case ReasonKind::ConnectionClosed:
-            return "ConnectionClosed";
-        case ReasonKind::ConnectionDone:
-            return "ConnectionDone";
-        case ReasonKind::ConnectionLost:
-            return "ConnectionLost";
-        case ReasonKind::ConnectionAborted:
-            return "ConnectionAborted";
-        case ReasonKind::ConnectError:
-            return "ConnectError";
-        case ReasonKind::ConnectionRefusedError:
-            return "ConnectionRefusedError";
-        case ReasonKind::TCPTimedOutError:
-            return "TCPTimedOutError";
-        case ReasonKind::UserError:
-            return "UserError";
-        case ReasonKind::TimeoutError:
-            return "TimeoutError";
-        case ReasonKind::DNSLookupError:
-            return "DNSLookupError";
-    }
-    return "Unknown";
+    return row(kind).name;
 }
 
 Reason::Reason(ReasonKind kind, std::string message, boost::system::error_code error)
@@ -85,20 +78,12 @@ Reason Reason::dnsLookupFailed(const std::string& host, const std::string& why,
                   "DNS lookup failed: address '" + host + "' not found: " + why, error);
 }
 
-Reason Reason::connectionDone() {
-    return Reason(ReasonKind::ConnectionDone, "Connection was closed cleanly.");
-}
-
 bool Reason::check(ReasonKind kind) const {
-    // Walk up from our own kind to the root; a match anywhere on the way counts.
-    for (ReasonKind k = kind_;; k = parentKind(k)) {
-        if (k == kind) {
-            return true;
-        }
-        if (parentKind(k) == k) {
-            return false;
-        }
+    ReasonKind k = kind_;  // up the tree from our own kind, until `kind` or the root
+    while (k != kind && parentKind(k) != k) {
+        k = parentKind(k);
     }
+    return k == kind;
 }
 
 }  // namespace poetry::reactor

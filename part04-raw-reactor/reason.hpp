@@ -32,11 +32,11 @@ namespace poetry::reactor {
 /// Reason::check() matches a kind and everything below it, as Twisted's
 /// `Failure.check(ConnectionLost)` does for `ConnectionAborted`.
 enum class ReasonKind {
-    ConnectionClosed,        ///< A connection that existed has ended (the root of the first tree).
-    ConnectionDone,          ///< The other side closed cleanly: the normal end of a poem.
-    ConnectionLost,          ///< The connection broke: a reset, a read or write error.
-    ConnectionAborted,       ///< We dropped the connection ourselves (part05's abortConnection).
-    ConnectError,            ///< No connection was made (the root of the second tree).
+    ConnectionClosed,   ///< A connection that existed has ended (the root of the first tree).
+    ConnectionDone,     ///< The other side closed cleanly: the normal end of a poem.
+    ConnectionLost,     ///< The connection broke: a reset, a read or write error.
+    ConnectionAborted,  ///< We dropped the connection ourselves (a transport's abortConnection).
+    ConnectError,       ///< No connection was made (the root of the second tree).
     ConnectionRefusedError,  ///< Nobody listens at that address and port (ECONNREFUSED).
     TCPTimedOutError,        ///< The kernel's connect gave up: no answer (ETIMEDOUT).
     UserError,               ///< The program gave up the attempt (Twisted's "User aborted").
@@ -53,7 +53,7 @@ const char* kindName(ReasonKind kind);
 /// Why a connection ended or never began.
 ///
 /// Made by whoever notices the end: a descriptor's `doRead` returns one, the reactor
-/// passes it to `connectionLost`, part05's transports and connectors pass it on to
+/// passes it to `connectionLost`, a transport and its connector pass it on to
 /// protocols and factories. Callers ask what it is with check(), never by comparing
 /// message strings.
 ///
@@ -70,22 +70,22 @@ class Reason {
     /// ConnectionLost, ECONNRESET, EPIPE and ETIMEDOUT alike, as Twisted's
     /// `tcp.Connection` reports them. Never a ConnectError kind.
     /// Called by descriptors that read and write a connected socket (client 1.0's
-    /// PoetrySocket, part05's transport) and by the reactor when a wait fails.
+    /// PoetrySocket, a transport) and by the reactor when a wait fails.
     static Reason connectionEnded(boost::system::error_code error);
 
     /// Why a connect attempt failed, from the error code of the connect (Twisted's
     /// `getConnectError`): ECONNREFUSED is ConnectionRefusedError, ETIMEDOUT
     /// TCPTimedOutError, anything else a plain ConnectError. Never a ConnectionClosed
-    /// kind. Called by part05's connector, only while it is connecting.
+    /// kind. Called by a connector, only while it is connecting.
     static Reason connectFailed(boost::system::error_code error);
 
     /// A host name that did not resolve: DNSLookupError, with a message naming
-    /// `host` and what the resolver said (`why`). Called by part05's connector.
+    /// `host` and what the resolver said (`why`). Called by a connector.
     static Reason dnsLookupFailed(const std::string& host, const std::string& why,
                                   boost::system::error_code error = {});
 
     /// A clean close by the peer (or by our own loseConnection()).
-    static Reason connectionDone();
+    static Reason connectionDone() { return connectionEnded({}); }
 
     /// True when this reason is `kind` or a kind below it in the tree.
     bool check(ReasonKind kind) const;

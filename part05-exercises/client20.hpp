@@ -18,10 +18,11 @@
 #include "common/address.hpp"
 #include "common/command_line.hpp"
 #include "common/duration.hpp"
+#include "common/file_limit.hpp"
 #include "common/report.hpp"
 #include "part04-raw-reactor/reactor.hpp"
 #include "part05-protocols/connect.hpp"
-#include "part05-protocols/file_limit.hpp"
+#include "trace/wrapping.hpp"
 
 #define PROTOCOL_GET_POETRY_CLASSES_ONLY
 #include "part05-protocols/get_poetry.cpp"
@@ -29,20 +30,21 @@
 namespace poetry::exercises {
 
 /// Client 2.0's main loop, shared by the exercises: one connectTCP() per address
-/// with `factory`, reactor.run() until the factory stops it, then the report's
-/// totals and summary.
+/// with `factory` (wrapped by `tracing` for `--trace`), reactor.run() until the
+/// factory stops it, then the report's totals and summary.
 ///
 /// Called by each exercise's run() once it has made its reactor, its report and its
 /// factory (whose `allDone` stops that reactor). `connectTimeout` limits each
 /// connection attempt. Returns the program's exit code: kExitFailure if any
 /// download failed.
 inline int getPoetry(reactor::Reactor& reactor, client::PoetryClientFactory& factory,
-                     const std::vector<Address>& addresses,
+                     trace::Tracing& tracing, const std::vector<Address>& addresses,
                      reactor::Seconds connectTimeout = protocols::kDefaultConnectTimeout) {
-    protocols::raiseFileLimit();  // beyond the article: one descriptor per download
+    raiseFileLimit();  // beyond the article: one descriptor per download
     auto start = Stopwatch::now();
     for (const auto& address : addresses) {
-        protocols::connectTCP(reactor, address.host, address.port, factory, connectTimeout);
+        protocols::connectTCP(reactor, address.host, address.port, tracing.wrap(factory),
+                              connectTimeout);
     }
     reactor.run();
     factory.report.finish(Stopwatch::now() - start);

@@ -21,7 +21,6 @@
 #include "part04-raw-reactor/delayed_call.hpp"
 #include "part04-raw-reactor/reactor.hpp"
 #include "part04-raw-reactor/reason.hpp"
-#include "part04-raw-reactor/trace.hpp"
 #include "part05-exercises/client20.hpp"
 
 namespace poetry::exercises {
@@ -148,12 +147,13 @@ int run(int argc, char** argv) {
 
     //! [main]
     poetry::reactor::Reactor reactor;
-    poetry::reactor::traceIf(options.trace, reactor);  // --trace
+    poetry::trace::Tracing tracing(options.trace, reactor);  // --trace
     poetry::ClientReport report(options.quiet);
     poetry::exercises::TimeoutPoetryFactory factory(reactor, timeout, options.addresses.size(),
                                                     report, [&reactor] { reactor.stop(); });
     // The same limit for each connection attempt, so nothing waits longer.
-    int status = poetry::exercises::getPoetry(reactor, factory, options.addresses, timeout);
+    int status =
+        poetry::exercises::getPoetry(reactor, factory, tracing, options.addresses, timeout);
 
     // Every deadline was cancelled or fired: a leftover would be a bug in the protocol.
     auto armed = reactor.getDelayedCalls().size();

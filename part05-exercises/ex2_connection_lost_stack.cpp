@@ -24,7 +24,6 @@
 #include "common/stack_trace.hpp"
 #include "part04-raw-reactor/reactor.hpp"
 #include "part04-raw-reactor/reason.hpp"
-#include "part04-raw-reactor/trace.hpp"
 #include "part05-exercises/client20.hpp"
 #include "part05-protocols/connect.hpp"
 
@@ -106,10 +105,10 @@ int run(int argc, char** argv) {
     fullStacks = values->count("full") != 0;
 
     poetry::reactor::Reactor reactor;
-    poetry::reactor::traceIf(options.trace, reactor);  // --trace
+    poetry::trace::Tracing tracing(options.trace, reactor);  // --trace
     poetry::ClientReport report(false);
     TracingFactory factory(options.addresses.size(), report, [&reactor] { reactor.stop(); });
-    return poetry::exercises::getPoetry(reactor, factory, options.addresses);
+    return poetry::exercises::getPoetry(reactor, factory, tracing, options.addresses);
 }
 
 }  // namespace

@@ -23,7 +23,6 @@
 #include "common/report.hpp"
 #include "part04-raw-reactor/reactor.hpp"
 #include "part04-raw-reactor/reason.hpp"
-#include "part04-raw-reactor/trace.hpp"
 #include "part05-exercises/client20.hpp"
 
 namespace {
@@ -105,11 +104,11 @@ int run(int argc, char** argv) {
     }
 
     poetry::reactor::Reactor reactor;
-    poetry::reactor::traceIf(options.trace, reactor);  // --trace
+    poetry::trace::Tracing tracing(options.trace, reactor);  // --trace
     poetry::ClientReport report(options.quiet);
     LimitedPoetryFactory factory(static_cast<std::size_t>(maxBytes), options.addresses.size(),
                                  report, [&reactor] { reactor.stop(); });
-    return poetry::exercises::getPoetry(reactor, factory, options.addresses);
+    return poetry::exercises::getPoetry(reactor, factory, tracing, options.addresses);
 }
 
 }  // namespace

@@ -3,7 +3,7 @@
 /// connectionLost() was always ConnectionDone, and asked why he never saw
 /// ConnectionLost. Two answers. First, when a server process exits, its kernel
 /// closes its sockets cleanly, so a client really does see a clean close; to see
-/// ConnectionLost you need a connection that breaks, which `slowpoetry --fault
+/// ConnectionLost you need a connection that breaks, which `faultpoetry --fault
 /// reset` provides (it closes with a TCP reset). Second, ask the reason what it
 /// is with check(), which matches a kind and everything below it in the tree of
 /// kinds, rather than comparing its message or its exact type.
@@ -19,7 +19,6 @@
 #include "common/report.hpp"
 #include "part04-raw-reactor/reactor.hpp"
 #include "part04-raw-reactor/reason.hpp"
-#include "part04-raw-reactor/trace.hpp"
 #include "part05-exercises/client20.hpp"
 
 namespace {
@@ -81,10 +80,10 @@ int run(int argc, char** argv) {
     const poetry::ClientOptions& options = *parsed;
 
     poetry::reactor::Reactor reactor;
-    poetry::reactor::traceIf(options.trace, reactor);  // --trace
+    poetry::trace::Tracing tracing(options.trace, reactor);  // --trace
     poetry::ClientReport report(options.quiet);
     VerdictFactory factory(options.addresses.size(), report, [&reactor] { reactor.stop(); });
-    return poetry::exercises::getPoetry(reactor, factory, options.addresses);
+    return poetry::exercises::getPoetry(reactor, factory, tracing, options.addresses);
 }
 
 }  // namespace

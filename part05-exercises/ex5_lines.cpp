@@ -22,9 +22,8 @@
 #include "common/report.hpp"
 #include "part04-raw-reactor/reactor.hpp"
 #include "part04-raw-reactor/reason.hpp"
-#include "part04-raw-reactor/trace.hpp"
 #include "part05-exercises/client20.hpp"
-#include "part05-protocols/line_receiver.hpp"
+#include "part05-exercises/line_receiver.hpp"
 
 namespace {
 
@@ -141,11 +140,11 @@ int run(int argc, char** argv) {
     }
 
     poetry::reactor::Reactor reactor;
-    poetry::reactor::traceIf(options.trace, reactor);  // --trace
+    poetry::trace::Tracing tracing(options.trace, reactor);  // --trace
     poetry::ClientReport report(options.quiet);
     LinePoetryFactory factory(static_cast<std::size_t>(maxLineLength), options.addresses.size(),
                               report, [&reactor] { reactor.stop(); });
-    return poetry::exercises::getPoetry(reactor, factory, options.addresses);
+    return poetry::exercises::getPoetry(reactor, factory, tracing, options.addresses);
 }
 
 }  // namespace

@@ -3,15 +3,21 @@
 ///
 /// The TCP transport of a client exists before it is connected, as in Twisted:
 /// TcpClient is a TcpTransport with an extra first phase. It resolves the host with
-/// reactor.resolve() (an IP address needs no lookup), opens its socket and asks Asio to
-/// connect it (async_connect). That returns at once; Asio waits for the socket to turn
-/// writable, asks it how the connect went (SO_ERROR), as Twisted's BaseClient.doConnect
-/// does, and calls our doConnect() with the answer. Success: the factory builds the
-/// protocol and the transport starts reading. Failure: the next address, if the name
-/// had several, or the factory's clientConnectionFailed().
+/// reactor.resolve() (an IP address needs no lookup), opens a non-blocking socket,
+/// starts the connect, which returns at once, and asks the reactor to watch the
+/// socket for writing. When the connect has finished, one way or the other, the socket
+/// turns writable and the reactor calls doWrite(), which, while connecting, is
+/// doConnect(): it asks the socket how the connect went (SO_ERROR), as Twisted's
+/// BaseClient.doConnect does. Success: the factory builds the protocol and the
+/// transport starts reading. Failure: the next address, if the name had several, or
+/// the factory's clientConnectionFailed(). Every step runs inside the reactor's
+/// dispatch, like every read and write.
 #include "part05-protocols/connect.hpp"
 
+#include <sys/socket.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <utility>
 #include <vector>
 
@@ -19,8 +25,6 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "common/messages.hpp"
-#include "part04-raw-reactor/log.hpp"
-#include "part04-raw-reactor/observer.hpp"
 #include "part05-protocols/tcp.hpp"
 
 namespace poetry::protocols {
@@ -66,17 +70,36 @@ class TcpClient : public TcpTransport {
             return;
         }
         connecting_ = false;
+        reactor_.removeWriter(*this);
         error_code ignored;
-        socket_.close(ignored);  // a connect in progress ends, with operation_aborted
+        socket_.close(ignored);
         std::shared_ptr<Connector> connector = std::move(connector_);
         connector->connectionFailed(reason);
     }
+
+    //! [client_doWrite]
+    // Called by the reactor when the socket is writable. While connecting, that means
+    // the connect has finished (Twisted's client sets doWrite = doConnect until then).
+    std::optional<Reason> doWrite() override {
+        if (connecting_) {
+            doConnect();
+            return std::nullopt;
+        }
+        return TcpTransport::doWrite();
+    }
+    //! [client_doWrite]
 
     //! [client_connectionLost]
     // Called by the reactor once the made connection has ended: the protocol hears
     // first, then the factory. Not inlined, so ex2's stacks show this frame with the
     // line of each call.
     [[gnu::noinline]] void connectionLost(const Reason& reason) override {
+        if (connecting_) {
+            // A callback threw before the connection was made (the factory's
+            // buildProtocol): the reactor reported it, and the attempt has failed.
+            failIfNotConnected(Reason(ReasonKind::ConnectError, reason.message()));
+            return;
+        }
         std::shared_ptr<Connector> connector = std::move(connector_);
         if (!connector) {
             return;  // already reported
@@ -109,7 +132,11 @@ class TcpClient : public TcpTransport {
         tryNextAddress();
     }
 
-    void tryNextAddress() { connectTo(candidates_.at(next_++)); }
+    void tryNextAddress() {
+        if (connecting_) {
+            connectTo(candidates_.at(next_++));
+        }
+    }
 
     // A connect failed: the next address, if the name has one left; else give up.
     void failOrTryNextAddress(const Reason& reason) {
@@ -124,13 +151,10 @@ class TcpClient : public TcpTransport {
 
     //! [connectTo]
     void connectTo(const tcp::endpoint& endpoint) {
-        if (!connecting_) {
-            return;
-        }
         error_code error;
         socket_.open(endpoint.protocol(), error);
         if (!error) {
-            socket_.non_blocking(true, error);  // as the reactor wants it, once connected
+            socket_.non_blocking(true, error);  // the connect must not wait, nor any read after
         }
         if (error) {
             // Out of file descriptors, most likely: this connection fails, the others go on.
@@ -139,41 +163,32 @@ class TcpClient : public TcpTransport {
                                       error));
             return;
         }
-        // Returns at once; Asio calls doConnect() when the connect has finished.
-        socket_.async_connect(endpoint, [self = self(), endpoint](error_code result) {
-            auto* observer = self->reactor_.observer();
-            if (observer) {  // --trace
-                observer->completed(connectAnswer(endpoint, result));
-            }
-            try {
-                self->doConnect(result);
-            } catch (...) {
-                // A factory or protocol callback threw: report it, then drop the connection.
-                self->dropAfterError(reactor::logError(self->logPrefix()));
-            }
-            if (observer) {
-                observer->returned(std::nullopt);
-            }
-        });
+        adoptSocket(endpoint);
+        // A non-blocking connect returns at once, "in progress"; the reactor calls
+        // doConnect() when the socket turns writable.
+        if (::connect(socket_.native_handle(), endpoint.data(), endpoint.size()) != 0 &&
+            errno != EINPROGRESS) {
+            failOrTryNextAddress(Reason::connectFailed(reactor::errnoCode(errno)));
+            return;
+        }
+        reactor_.addWriter(self());
     }
     //! [connectTo]
 
     //! [doConnect]
-    // Called by Asio when the connect has finished, either way (Twisted's doConnect).
-    [[gnu::noinline]] void doConnect(error_code error) {
-        if (!connecting_) {
-            return;  // timed out or stopped meanwhile (operation_aborted)
-        }
-        if (error == asio::error::connection_reset) {
+    // Called by doWrite() when the connect has finished, either way (Twisted's doConnect).
+    [[gnu::noinline]] void doConnect() {
+        const error_code result = pendingError();
+        if (result == asio::error::connection_reset) {
             // Connected, and already reset (a server that sent and dropped at
             // once): a connection that was made and lost, not a failure to connect.
             rememberReset();
-        } else if (error) {
-            failOrTryNextAddress(Reason::connectFailed(error));  // refused, unreachable, ...
+        } else if (result) {
+            failOrTryNextAddress(Reason::connectFailed(result));  // refused, unreachable, ...
             return;
         }
-        adoptSocket(candidates_[next_ - 1]);
-        candidates_ = {};  // connected: the other addresses are not needed any more
+        reactor_.removeWriter(*this);  // from now on, writable means room to write
+        candidates_ = {};              // the other addresses are not needed any more
         std::unique_ptr<Protocol> protocol = connector_->buildProtocol(getPeer());
         connecting_ = false;
         if (!protocol) {
@@ -188,21 +203,14 @@ class TcpClient : public TcpTransport {
     }
     //! [doConnect]
 
-    // --trace: "connect(HOST:PORT) done -> TcpTransport[HOST:PORT].doConnect", or failed.
-    static std::string connectAnswer(const tcp::endpoint& endpoint, error_code result) {
-        std::string where = addressOf(endpoint).str();
-        return "connect(" + where + ") " + (result ? "failed: " + result.message() : "done") +
-               " -> TcpTransport[" + where + "].doConnect";
-    }
-
-    // What doConnect() does when a callback it made threw: before the connection was
-    // made, the attempt failed; after, the connection is lost.
-    void dropAfterError(const std::string& what) {
-        if (connecting_) {
-            failIfNotConnected(Reason(ReasonKind::ConnectError, what));
-        } else {
-            connectionLost(Reason(ReasonKind::ConnectionLost, what));
+    // How the connect went: the socket's pending error (SO_ERROR), none if it connected.
+    error_code pendingError() {
+        int error = 0;
+        socklen_t size = sizeof error;
+        if (::getsockopt(socket_.native_handle(), SOL_SOCKET, SO_ERROR, &error, &size) != 0) {
+            error = errno;
         }
+        return reactor::errnoCode(error);
     }
 
     std::shared_ptr<Connector> connector_;
@@ -268,10 +276,6 @@ void Connector::stopConnecting() {
 }
 
 std::unique_ptr<Protocol> Connector::buildProtocol(const Address& peer) {
-    if (auto* observer = reactor_.observer()) {  // --trace
-        observer->calling(reactor::className(typeid(factory_)),
-                          "buildProtocol(" + peer.str() + ")");
-    }
     state_ = State::Connected;
     cancelTimeout();
     return factory_.buildProtocol(peer);
@@ -281,20 +285,12 @@ void Connector::connectionFailed(const reactor::Reason& reason) {
     cancelTimeout();
     transport_.reset();
     state_ = State::Disconnected;
-    if (auto* observer = reactor_.observer()) {  // --trace
-        observer->calling(reactor::className(typeid(factory_)),
-                          "clientConnectionFailed(" + reactor::reasonSummary(reason) + ")");
-    }
     factory_.clientConnectionFailed(*this, reason);
 }
 
 void Connector::connectionLost(const reactor::Reason& reason) {
     transport_.reset();
     state_ = State::Disconnected;
-    if (auto* observer = reactor_.observer()) {  // --trace
-        observer->calling(reactor::className(typeid(factory_)),
-                          "clientConnectionLost(" + reactor::reasonSummary(reason) + ")");
-    }
     factory_.clientConnectionLost(*this, reason);
 }
 

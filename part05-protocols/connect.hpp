@@ -29,10 +29,11 @@ class NotConnectingError : public std::logic_error {
 /// (Twisted's `IConnector`). Returned by connectTCP(); passed to every
 /// ClientFactory callback, where getDestination() says which server it is about.
 ///
-/// It drives the attempt: resolves the host name with Reactor::resolve(), then asks
-/// Asio to connect the transport's socket (`async_connect`), the non-blocking connect
-/// that Twisted's `BaseClient` makes by hand. Success: the ClientFactory builds a
-/// protocol and the TcpTransport starts it. Failure or timeout: clientConnectionFailed().
+/// It drives the attempt: resolves the host name with Reactor::resolve(), then starts a
+/// non-blocking connect on the transport's socket and has the reactor watch it for
+/// writing, as Twisted's `BaseClient` does; the reactor's dispatch then calls the
+/// transport's doConnect(). Success: the ClientFactory builds a protocol and the
+/// TcpTransport starts it. Failure or timeout: clientConnectionFailed().
 ///
 /// Ownership: the attempt and, later, the TCP transport hold the connector (a
 /// shared_ptr), so it lives as long as its connection without the program keeping

@@ -1,48 +1,32 @@
 /// \file
-/// \brief `fastpoetry`: the concurrent poetry server on listenTCP() and a ServerFactory.
+/// \brief `fastpoetry`: the concurrent poetry server of the article's Part 6, on
+/// listenTCP() and a ServerFactory.
 ///
-/// Each client gets the whole poem as fast as it reads: the protocol is a pull
-/// producer that writes one piece of the poem each time the transport has sent the
-/// last, then unregisters and asks the transport to loseConnection(). All clients
-/// share one read-only copy of the poem; each connection holds only its position.
-/// One process, one thread, one reactor, and any number of clients at the same time.
-#include <algorithm>
+/// Each client gets the whole poem at once: its protocol writes the poem and asks the
+/// transport to close once it has all gone out. The poem is read once, at start, and
+/// every write hands the transport a reference to that one copy, not a copy of it, so
+/// a client that reads slowly (or never) costs a pointer and a position, whatever the
+/// poem's size. One process, one thread, one reactor, any number of clients at once.
 #include <csignal>
-#include <cstdint>
 #include <iostream>
 #include <memory>
-#include <stdexcept>
 #include <string>
-#include <string_view>
-
-#include <boost/asio/ip/tcp.hpp>
 
 #include "common/command_line.hpp"
-#include "common/poem_file.hpp"
+#include "common/file_limit.hpp"
 #include "part04-raw-reactor/reactor.hpp"
-#include "part04-raw-reactor/trace.hpp"
 #include "part05-protocols/factory.hpp"
-#include "part05-protocols/file_limit.hpp"
 #include "part05-protocols/listen.hpp"
-#include "part05-protocols/producer.hpp"
 #include "part05-protocols/protocol.hpp"
+#include "trace/wrapping.hpp"
 
 namespace {
 
-class PoetryServerFactory;
-
 //! [protocol]
-// One connection's poem sender: a Protocol that is also its transport's pull
-// producer (as Twisted's basic.FileSender is).
-class PoetryServeProtocol : public poetry::protocols::Protocol, public poetry::protocols::Producer {
+// One client's connection: the poem, then the end.
+class PoetryServeProtocol : public poetry::protocols::Protocol {
   public:
     void connectionMade() override;
-    void resumeProducing() override;
-    void stopProducing() override;
-
-  private:
-    std::shared_ptr<const std::string> poem_;  // the factory's copy, shared
-    std::size_t sent_ = 0;                     // how much of it we have written
 };
 
 class PoetryServerFactory : public poetry::protocols::ServerFactory {
@@ -62,80 +46,33 @@ void PoetryServeProtocol::connectionMade() {
         std::cout << "Somebody at " << transport()->getPeer().str() << " wants poetry!"
                   << std::endl;
     }
-    poem_ = factory.poem;
-    transport()->registerProducer(*this, /*streaming=*/false);
+    transport()->write(factory.poem);  // queues a reference to the one copy
+    transport()->loseConnection();     // closes once it has all been sent
 }
 //! [protocol]
 
-//! [producer]
-// A piece small enough that a client who stops reading holds at most this much of
-// our memory (whatever of it the kernel did not take), whatever the poem's size.
-constexpr std::size_t kPieceSize = 16 * 1024;
-
-// Called by the transport each time it has sent everything we wrote before.
-void PoetryServeProtocol::resumeProducing() {
-    std::string_view rest = std::string_view(*poem_).substr(sent_);
-    std::string_view piece = rest.substr(0, std::min(rest.size(), kPieceSize));
-    sent_ += piece.size();
-    transport()->write(piece);  // the transport copies only what the kernel did not take
-    if (sent_ == poem_->size()) {
-        transport()->unregisterProducer();
-        transport()->loseConnection();  // closes once this last piece has gone out
-    }
-}
-
-// Called by the transport if the client left before the whole poem was sent.
-void PoetryServeProtocol::stopProducing() {
-    poem_.reset();
-}
-//! [producer]
-
-// --iface may be a name ("localhost"); listenTCP() takes an IP address. Resolving
-// once at start-up, before the reactor runs, may block: nothing else is going on yet.
-std::string interfaceAddress(poetry::reactor::Reactor& reactor, const std::string& iface) {
-    boost::asio::ip::tcp::resolver resolver(reactor.context());
-    boost::system::error_code error;
-    auto results = resolver.resolve(iface, "0", boost::asio::ip::tcp::resolver::passive, error);
-    if (error || results.empty()) {
-        throw std::runtime_error("cannot listen on " + iface + ": " +
-                                 (error ? error.message() : "no address"));
-    }
-    return results.begin()->endpoint().address().to_string();
-}
-
 int run(int argc, char** argv) {
-    poetry::CommandLine cl("fastpoetry", "[options] POETRY_FILE",
-                           "Serves a poem at once, to any number of clients at the same time "
-                           "(Part 5).");
-    poetry::addServerOptions(cl);
-    poetry::addTraceOption(cl);
-    auto values = cl.parse(argc, argv, std::cout);
-    if (!values) {
-        return poetry::kExitSuccess;
+    auto parsed = poetry::parseServerCommandLine(
+        "fastpoetry", "Serves a poem at once, to any number of clients at the same time.", argc,
+        argv, /*trace=*/true);
+    if (!parsed) {
+        return poetry::kExitSuccess;  // --help was printed
     }
-    auto server = poetry::serverOptions(*values);
-    std::string poem;
-    try {
-        poem = poetry::readPoemFile(server.poetryFile);
-    } catch (const poetry::PoemFileError& e) {
-        throw poetry::UsageError(e.what());  // the file named on the command line is wrong
-    }
-    poetry::protocols::raiseFileLimit();  // one descriptor per client
-    std::signal(SIGPIPE, SIG_IGN);        // belt and braces: every send uses MSG_NOSIGNAL
+    poetry::raiseFileLimit();       // beyond the article: one descriptor per client
+    std::signal(SIGPIPE, SIG_IGN);  // a closed stdout is an error line, not a silent death
 
     //! [main]
     poetry::reactor::Reactor reactor;
-    poetry::reactor::traceIf(values->count("trace") != 0, reactor);  // --trace
+    poetry::trace::Tracing tracing(parsed->trace, reactor);  // --trace
     // SIGINT and SIGTERM stop the reactor; run() returns and we exit 0. Set up
     // before the first line is printed: whoever reads it may signal us at once.
     reactor.stopOnSignals();
-    PoetryServerFactory factory(std::move(poem), server.quiet);
-    auto port = poetry::protocols::listenTCP(reactor, server.port, factory,
+    PoetryServerFactory factory(std::move(parsed->poem), parsed->quiet);
+    auto port = poetry::protocols::listenTCP(reactor, parsed->port, tracing.wrap(factory),
                                              poetry::protocols::kDefaultBacklog,
-                                             interfaceAddress(reactor, server.iface));
-    std::cout << "Serving " << server.poetryFile << " on port " << port->getHost().port << "."
+                                             poetry::interfaceAddress(parsed->iface, parsed->port));
+    std::cout << "Serving " << parsed->poetryFile << " on port " << port->getHost().port << "."
               << std::endl;
-
     reactor.run();
     //! [main]
     return poetry::kExitSuccess;

@@ -28,10 +28,8 @@
 #include "common/timeline.hpp"
 #include "part04-raw-reactor/reactor.hpp"
 #include "part04-raw-reactor/reason.hpp"
-#include "part04-raw-reactor/trace.hpp"
 #include "part05-protocols/connect.hpp"
 #include "part05-protocols/factory.hpp"
-#include "part05-protocols/file_limit.hpp"
 #include "part05-protocols/protocol.hpp"
 
 namespace poetry::client {
@@ -157,6 +155,9 @@ inline void PoetryProtocol::connectionLost(const reactor::Reason& reason) {
 
 #ifndef PROTOCOL_GET_POETRY_CLASSES_ONLY
 
+#include "common/file_limit.hpp"
+#include "trace/wrapping.hpp"
+
 namespace {
 
 int run(int argc, char** argv) {
@@ -170,11 +171,11 @@ int run(int argc, char** argv) {
     }
     const poetry::ClientOptions& options = *parsed;
     // Beyond the article: one descriptor per download, and the benchmarks open 10,000.
-    poetry::protocols::raiseFileLimit();
+    poetry::raiseFileLimit();
 
     //! [main]
     poetry::reactor::Reactor reactor;
-    poetry::reactor::traceIf(options.trace, reactor);  // --trace
+    poetry::trace::Tracing tracing(options.trace, reactor);  // --trace
     poetry::ClientReport report(options.quiet);
     // The factory outlives reactor.run(); it stops the reactor when the last
     // download has ended, one way or the other.
@@ -184,7 +185,7 @@ int run(int argc, char** argv) {
     poetry::Timeline timeline(options.timeline, start);  // --timeline
     report.recordTimeline(timeline);
     for (const auto& address : options.addresses) {
-        poetry::protocols::connectTCP(reactor, address.host, address.port, factory);
+        poetry::protocols::connectTCP(reactor, address.host, address.port, tracing.wrap(factory));
     }
     reactor.run();
     auto elapsed = poetry::Stopwatch::now() - start;

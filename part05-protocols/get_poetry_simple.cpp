@@ -14,13 +14,13 @@
 
 #include "common/command_line.hpp"
 #include "common/duration.hpp"
+#include "common/file_limit.hpp"
 #include "common/report.hpp"
 #include "part04-raw-reactor/reactor.hpp"
-#include "part04-raw-reactor/trace.hpp"
 #include "part05-protocols/connect.hpp"
 #include "part05-protocols/factory.hpp"
-#include "part05-protocols/file_limit.hpp"
 #include "part05-protocols/protocol.hpp"
+#include "trace/wrapping.hpp"
 
 namespace {
 
@@ -97,15 +97,15 @@ int run(int argc, char** argv) {
         return poetry::kExitSuccess;  // --help was printed
     }
     const poetry::ClientOptions& options = *parsed;
-    poetry::protocols::raiseFileLimit();  // beyond the article: for thousands of downloads
+    poetry::raiseFileLimit();  // beyond the article: for thousands of downloads
 
     //! [main]
     poetry::reactor::Reactor reactor;
-    poetry::reactor::traceIf(options.trace, reactor);  // --trace
+    poetry::trace::Tracing tracing(options.trace, reactor);  // --trace
     PoetryClientFactory factory(options.addresses.size(), [&reactor] { reactor.stop(); });
     auto start = poetry::Stopwatch::now();
     for (const auto& address : options.addresses) {
-        poetry::protocols::connectTCP(reactor, address.host, address.port, factory);
+        poetry::protocols::connectTCP(reactor, address.host, address.port, tracing.wrap(factory));
     }
     reactor.run();
     auto elapsed = poetry::Stopwatch::now() - start;

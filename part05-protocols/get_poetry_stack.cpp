@@ -24,8 +24,8 @@
 #include "common/report.hpp"
 #include "common/stack_trace.hpp"
 #include "part04-raw-reactor/reactor.hpp"
-#include "part04-raw-reactor/trace.hpp"
 #include "part05-protocols/connect.hpp"
+#include "trace/wrapping.hpp"
 
 // Client 2.0's two classes, without its main.
 #define PROTOCOL_GET_POETRY_CLASSES_ONLY
@@ -46,8 +46,11 @@ class StackProtocol : public poetry::client::PoetryProtocol {
     [[gnu::noinline]] void dataReceived(std::string_view data) override {
         (void)data;
         poetry::printStack(std::cout, boost::stacktrace::stacktrace(), fullStack);
-        // The article's os._exit(0): stop right here, once the stack is out.
-        std::_Exit(poetry::finishOutput("protocol-get-poetry-stack", poetry::kExitSuccess));
+        // The article's os._exit(0): stop right here, once the stack is out. Beyond
+        // the article: a download that failed before this one still sets the exit code.
+        const bool failed = factoryAs<poetry::client::PoetryClientFactory>().report.failed() > 0;
+        std::_Exit(poetry::finishOutput("protocol-get-poetry-stack",
+                                        failed ? poetry::kExitFailure : poetry::kExitSuccess));
     }
 
     // Beyond the article, not part of the change: reached only when the connection
@@ -67,7 +70,9 @@ class StackProtocol : public poetry::client::PoetryProtocol {
 int run(int argc, char** argv) {
     poetry::CommandLine cl("protocol-get-poetry-stack", "[options] ADDRESS...",
                            "Client 2.0 that prints the call stack the first time "
-                           "dataReceived() is called, then exits (Part 5).");
+                           "dataReceived() is called, then exits (Part 5). Exits with 1 "
+                           "if a download failed before that, or if no server sent a "
+                           "byte; with 0 otherwise.");
     cl.options()("full",
                  "print the whole stack as Boost.Stacktrace gives it: every "
                  "frame, whole signatures, paths as recorded");
@@ -85,14 +90,14 @@ int run(int argc, char** argv) {
 
     //! [main]
     poetry::reactor::Reactor reactor;
-    poetry::reactor::traceIf(options.trace, reactor);  // --trace
+    poetry::trace::Tracing tracing(options.trace, reactor);  // --trace
     poetry::ClientReport report(false);
     poetry::client::PoetryClientFactory factory(options.addresses.size(), report,
                                                 [&reactor] { reactor.stop(); });
     factory.setProtocol<StackProtocol>();  // build our protocol instead of client 2.0's
     auto start = poetry::Stopwatch::now();
     for (const auto& address : options.addresses) {
-        poetry::protocols::connectTCP(reactor, address.host, address.port, factory);
+        poetry::protocols::connectTCP(reactor, address.host, address.port, tracing.wrap(factory));
     }
     reactor.run();
     //! [main]

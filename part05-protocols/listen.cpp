@@ -9,8 +9,6 @@
 #include <boost/asio/ip/address.hpp>
 
 #include "common/messages.hpp"
-#include "part04-raw-reactor/log.hpp"
-#include "part04-raw-reactor/observer.hpp"
 #include "part05-protocols/tcp.hpp"
 
 namespace poetry::protocols {
@@ -74,10 +72,6 @@ std::optional<Reason> Port::doRead() {
 void Port::accepted(TcpSocket socket, const tcp::endpoint& peer) {
     auto transport = std::make_shared<TcpTransport>(reactor_, std::move(socket), peer);
     try {
-        if (auto* observer = reactor_.observer()) {  // --trace
-            observer->calling(reactor::className(typeid(factory_)),
-                              "buildProtocol(" + transport->getPeer().str() + ")");
-        }
         std::unique_ptr<Protocol> protocol = factory_.buildProtocol(transport->getPeer());
         if (!protocol) {
             return;  // the factory refused; the socket closes with the transport
@@ -85,7 +79,7 @@ void Port::accepted(TcpSocket socket, const tcp::endpoint& peer) {
         transport->startProtocol(std::move(protocol));
     } catch (...) {
         // One bad connection must not stop the port: report it, drop it, keep listening.
-        reactor::logError(logPrefix() + ", starting a connection");
+        logError(logPrefix() + ", starting a connection");
         transport->abortConnection();
     }
 }

@@ -10,11 +10,12 @@
 /// the next doWrite().
 #include "part05-protocols/tcp.hpp"
 
-#include <array>
-#include <typeinfo>
-#include <utility>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 
-#include "part04-raw-reactor/observer.hpp"
+#include <array>
+#include <utility>
 
 namespace poetry::protocols {
 
@@ -38,6 +39,12 @@ TcpTransport::TcpTransport(reactor::Reactor& reactor, TcpSocket socket,
     if (socket_.is_open()) {
         error_code ignored;  // a socket that cannot be made non-blocking fails its first read
         socket_.non_blocking(true, ignored);
+        // Beyond the article: the kernel keeps at most 128 KiB of an accepted
+        // connection's bytes unsent; the rest waits in our queue (as a reference, when
+        // it is shared). Else one big write would have it copy megabytes per client,
+        // and thousands of clients that do not read would exhaust its memory.
+        const int unsent = 128 * 1024;
+        ::setsockopt(fileno(), IPPROTO_TCP, TCP_NOTSENT_LOWAT, &unsent, sizeof unsent);
         adoptSocket(peer);
     }
 }
@@ -65,9 +72,6 @@ void TcpTransport::startProtocol(std::unique_ptr<Protocol> protocol) {
     protocol_ = std::move(protocol);
     connected_ = true;
     reactor_.addReader(shared_from_this());
-    if (auto* observer = reactor_.observer()) {  // --trace
-        observer->calling(reactor::className(*protocol_), "makeConnection()");
-    }
     protocol_->makeConnection(*this);
 }
 //! [startProtocol]
@@ -80,10 +84,6 @@ void TcpTransport::startProtocol(std::unique_ptr<Protocol> protocol) {
     std::size_t n = socket_.read_some(asio::buffer(buffer.data(), buffer.size()), error);
     if (!error) {
         if (protocol_) {
-            if (auto* observer = reactor_.observer()) {  // --trace
-                observer->calling(reactor::className(*protocol_),
-                                  "dataReceived(" + std::to_string(n) + " bytes)");
-            }
             protocol_->dataReceived(std::string_view(buffer.data(), n));
         }
         return std::nullopt;  // the connection lives on
@@ -100,51 +100,69 @@ void TcpTransport::startProtocol(std::unique_ptr<Protocol> protocol) {
 
 //! [write]
 void TcpTransport::write(std::string_view data) {
-    if (!connected_ || aborting_ || lost_ || data.empty()) {
+    if (!connected_ || aborting_ || lost_) {
         return;
     }
-    if (queuedOffset_ == queued_.size()) {
-        // Nothing waiting: offer the bytes to the kernel now, so a small write costs
-        // no copy. An error keeps the bytes: the next doWrite() meets it again and
-        // reports it the normal way, from the reactor.
-        error_code ignored;
-        data.remove_prefix(socket_.write_some(asio::buffer(data.data(), data.size()), ignored));
+    data.remove_prefix(sendNow(data));
+    if (data.empty()) {
+        return;
     }
-    if (!data.empty()) {
-        queued_.append(data);
-        reactor_.addWriter(shared_from_this());
-        producers_.queueFilling();  // a push producer pauses until the queue drains
+    if (!queued_.empty() && !queued_.back().shared) {
+        queued_.back().copy.append(data);  // after our own copy of the last write
+    } else {
+        queued_.push_back(Queued{std::string(data), nullptr, 0});
     }
+    startWriting();
+}
+
+void TcpTransport::write(std::shared_ptr<const std::string> data) {
+    if (!connected_ || aborting_ || lost_) {
+        return;
+    }
+    const std::size_t sent = sendNow(*data);
+    if (sent < data->size()) {
+        queued_.push_back(Queued{{}, std::move(data), sent});  // a reference, no copy
+        startWriting();
+    }
+}
+
+// Nothing waiting: offer the bytes to the kernel now, so a small write costs no copy.
+// An error keeps the bytes: the next doWrite() meets it again and reports it the
+// normal way, from the reactor.
+std::size_t TcpTransport::sendNow(std::string_view data) {
+    if (!queued_.empty()) {
+        return 0;  // they go after what is already waiting
+    }
+    error_code ignored;
+    return socket_.write_some(asio::buffer(data.data(), data.size()), ignored);
+}
+
+void TcpTransport::startWriting() {
+    reactor_.addWriter(shared_from_this());  // doWrite() when the socket can take more
 }
 //! [write]
 
 //! [doWrite]
 std::optional<Reason> TcpTransport::doWrite() {
-    while (queuedOffset_ < queued_.size()) {
+    while (!queued_.empty()) {
+        Queued& front = queued_.front();
+        const std::string_view rest = front.bytes().substr(front.sent);
         error_code error;
-        queuedOffset_ += socket_.write_some(
-            asio::buffer(queued_.data() + queuedOffset_, queued_.size() - queuedOffset_), error);
+        front.sent += socket_.write_some(asio::buffer(rest.data(), rest.size()), error);
         if (error == asio::error::would_block) {
             return std::nullopt;  // the kernel's buffer is full; wait to be writable
         }
         if (error) {
             return Reason::connectionEnded(error);  // the peer is gone: ConnectionLost
         }
+        if (front.sent == front.bytes().size()) {
+            queued_.erase(queued_.begin());
+        }
     }
-    queued_.clear();
-    queuedOffset_ = 0;
-    if (producers_.pulling()) {
-        // Everything sent: a pull producer writes its next piece, and we stay a writer
-        // to ask again once that has gone out. loseConnection() waits for it to
-        // unregister.
-        producers_.queueDrained();
-        return std::nullopt;
-    }
-    if (disconnecting_ && !producers_.registered()) {
+    if (disconnecting_) {
         return Reason::connectionDone();  // all sent: now close (loseConnection)
     }
     reactor_.removeWriter(*this);  // nothing left to write
-    producers_.queueDrained();     // a paused push producer resumes; its writes add us back
     return std::nullopt;
 }
 //! [doWrite]
@@ -154,52 +172,25 @@ void TcpTransport::loseConnection() {
     if (!connected_ || disconnecting_ || aborting_ || lost_) {
         return;
     }
-    if (auto* observer = reactor_.observer()) {  // --trace
-        observer->calling(logPrefix(), "loseConnection()");
-    }
     disconnecting_ = true;
+    // Read no more, as Twisted's loseConnection does: a peer that has finished
+    // sending (its end of file) must not cut off what we still have to send it.
     reactor_.removeReader(*this);
     // doWrite() sends what is queued, then returns ConnectionDone, and the reactor
     // calls connectionLost(): the close always happens from the reactor, never from
     // inside the protocol callback (or timer) that asked for it.
-    reactor_.addWriter(shared_from_this());
+    startWriting();
 }
 //! [loseConnection]
-
-//! [registerProducer]
-void TcpTransport::registerProducer(Producer& producer, bool streaming) {
-    if (!connected_ || lost_) {
-        producer.stopProducing();  // too late: nothing will ever be sent
-        return;
-    }
-    producers_.registerProducer(producer, streaming);
-    if (!streaming) {
-        // The first resumeProducing() comes from doWrite(), on a later turn: never
-        // from inside the callback that registered the producer.
-        reactor_.addWriter(shared_from_this());
-    }
-}
-
-void TcpTransport::unregisterProducer() {
-    producers_.unregisterProducer();
-    if (disconnecting_ && connected_ && !lost_) {
-        reactor_.addWriter(shared_from_this());  // a loseConnection() was waiting for this
-    }
-}
-//! [registerProducer]
 
 void TcpTransport::abortConnection() {
     if (!connected_ || aborting_ || lost_) {
         return;
     }
-    if (auto* observer = reactor_.observer()) {  // --trace
-        observer->calling(logPrefix(), "abortConnection()");
-    }
     aborting_ = true;
     reactor_.removeReader(*this);
     reactor_.removeWriter(*this);
     queued_.clear();
-    queuedOffset_ = 0;
     // Linger 0: closing sends a reset at once instead of finishing the stream.
     error_code ignored;
     socket_.set_option(asio::socket_base::linger(true, 0), ignored);
@@ -226,14 +217,8 @@ void TcpTransport::connectionLost(const Reason& reason) {
     socket_.close(ignored);
     connected_ = false;
     queued_.clear();
-    queuedOffset_ = 0;
-    producers_.connectionEnded();  // stopProducing(), if a producer is still registered
     if (protocol_) {
         std::unique_ptr<Protocol> protocol = std::move(protocol_);
-        if (auto* observer = reactor_.observer()) {  // --trace
-            observer->calling(reactor::className(*protocol),
-                              "connectionLost(" + reactor::reasonSummary(reason) + ")");
-        }
         protocol->connectionLost(reason);
     }  // the protocol is destroyed here, after its last callback
 }

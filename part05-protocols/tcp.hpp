@@ -7,13 +7,13 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include <boost/asio/ip/tcp.hpp>
 
 #include "common/address.hpp"
 #include "part04-raw-reactor/descriptor.hpp"
 #include "part04-raw-reactor/reactor.hpp"
-#include "part05-protocols/producer.hpp"
 #include "part05-protocols/protocol.hpp"
 #include "part05-protocols/transport.hpp"
 
@@ -39,10 +39,11 @@ Address addressOf(const boost::asio::ip::tcp::endpoint& endpoint);
 /// This is where the layers meet. The transport owns its Asio socket; the reactor
 /// waits on it and calls doRead() when it is readable; doRead() reads into
 /// sharedReadBuffer() and calls the protocol's dataReceived(). write() sends what
-/// the socket takes at once and queues the rest, asking the reactor for doWrite()
-/// calls until the queue is empty. When doRead() or doWrite() returns a reason, the
-/// reactor removes the transport and calls connectionLost(), which closes the
-/// socket and passes the reason on to the protocol.
+/// the socket takes at once and queues the rest (a copy, or a reference to shared
+/// bytes), asking the reactor for doWrite() calls until the queue is empty. When
+/// doRead() or doWrite() returns a reason, the reactor removes the transport and
+/// calls connectionLost(), which closes the socket and passes the reason on to the
+/// protocol.
 ///
 /// Made by connectTCP() (a client connection, before it is connected) and by
 /// listenTCP()'s port (each accepted connection); nobody else needs to make one.
@@ -73,10 +74,9 @@ class TcpTransport : public Transport,
     Protocol* protocol() const { return protocol_.get(); }
 
     void write(std::string_view data) override;
+    void write(std::shared_ptr<const std::string> data) override;
     void loseConnection() override;
     void abortConnection() override;
-    void registerProducer(Producer& producer, bool streaming) override;
-    void unregisterProducer() override;
     Address getPeer() const override { return peer_; }
 
     /// Our own end's address while the socket is open; an empty Address after.
@@ -95,15 +95,14 @@ class TcpTransport : public Transport,
     /// when the peer closed, ConnectionLost when the read failed.
     std::optional<reactor::Reason> doRead() override;
 
-    /// Called by the reactor when the socket is writable: sends what is queued.
-    /// Once the queue is empty it asks a registered pull producer for more (and
-    /// stays a writer); without one it stops asking for doWrite(), or, after
-    /// loseConnection(), returns ConnectionDone so the connection closes.
+    /// Called by the reactor when the socket is writable: sends what is queued. Once
+    /// the queue is empty it stops asking for doWrite(), or, after loseConnection(),
+    /// returns ConnectionDone so the connection closes.
     std::optional<reactor::Reason> doWrite() override;
 
     /// Called by the reactor (or by abortConnection(), one turn later) once the
-    /// connection has ended: closes the socket, stops a registered producer, calls the
-    /// protocol's connectionLost(), then destroys the protocol. Runs once; later calls do nothing.
+    /// connection has ended: closes the socket, calls the protocol's connectionLost(),
+    /// then destroys the protocol. Runs once; later calls do nothing.
     void connectionLost(const reactor::Reason& reason) override;
 
     /// "TcpTransport[HOST:PORT]", for log lines and `--trace`.
@@ -113,10 +112,9 @@ class TcpTransport : public Transport,
     bool connected() const { return connected_; }
 
   protected:
-    /// The socket (already non-blocking) is connected to `peer`: remembers it, so
-    /// getPeer() works even after the socket is closed (the caller knows it from the
-    /// connect or the accept; asking the socket fails once the peer has reset the
-    /// connection).
+    /// The socket is (or is being) connected to `peer`: remembers it, so getPeer()
+    /// works even after the socket is closed (the caller knows it from the connect or
+    /// the accept; asking the socket fails once the peer has reset the connection).
     void adoptSocket(const boost::asio::ip::tcp::endpoint& peer) { peer_ = addressOf(peer); }
 
     /// Remembers that the connection was reset before we got to read (the connect
@@ -131,11 +129,21 @@ class TcpTransport : public Transport,
     TcpSocket socket_;           ///< The connection, on reactor_.context().
 
   private:
+    // Bytes written but not yet sent: a copy of what write() was given, or a
+    // reference to shared bytes (write(shared_ptr)), and how much has gone out.
+    struct Queued {
+        std::string copy;
+        std::shared_ptr<const std::string> shared;
+        std::size_t sent = 0;
+        std::string_view bytes() const { return shared ? *shared : copy; }
+    };
+
+    std::size_t sendNow(std::string_view data);
+    void startWriting();
+
     std::unique_ptr<Protocol> protocol_;
     Address peer_;
-    std::string queued_;            // bytes written but not yet sent
-    std::size_t queuedOffset_ = 0;  // how much of queued_ has been sent
-    ProducerSlot producers_;        // the registered producer, if any
+    std::vector<Queued> queued_;  // in the order written; the front goes out first
     bool connected_ = false;
     bool disconnecting_ = false;  // loseConnection(): close once queued_ is sent
     bool aborting_ = false;

@@ -29,42 +29,19 @@ class StringTransport : public Transport {
                              Address host = {"192.0.2.1", 54321})
         : peer_(std::move(peer)), host_(std::move(host)) {}
 
-    /// Appends `data` to value(), unless aborted. The bytes count as queued until
-    /// drain(), so a push producer is paused.
+    /// Appends `data` to value(), unless aborted.
     void write(std::string_view data) override {
         if (!aborted_) {
             value_.append(data);
-            producers_.queueFilling();
         }
     }
+    using Transport::write;  // the shared-buffer write, which comes here
 
     /// Records the request: disconnecting() becomes true.
     void loseConnection() override { disconnecting_ = true; }
 
     /// Records the request: aborted() becomes true.
     void abortConnection() override { aborted_ = true; }
-
-    /// Registers the producer, with the same rules as TcpTransport (one ProducerSlot
-    /// serves both); nothing is asked of it until the test calls drain().
-    void registerProducer(Producer& producer, bool streaming) override {
-        producers_.registerProducer(producer, streaming);
-    }
-
-    /// Forgets the producer.
-    void unregisterProducer() override { producers_.unregisterProducer(); }
-
-    /// True while a producer is registered.
-    bool producing() const { return producers_.registered(); }
-
-    /// Plays the kernel taking every byte written so far, as a TcpTransport's doWrite()
-    /// does when its queue empties: asks a pull producer for more, resumes a paused
-    /// push producer.
-    void drain() { producers_.queueDrained(); }
-
-    /// Plays the reactor when the connection ends: stops a registered producer, as
-    /// a TcpTransport does just before its protocol's connectionLost() (which the
-    /// test then calls itself).
-    void endConnection() { producers_.connectionEnded(); }
 
     Address getPeer() const override { return peer_; }
     Address getHost() const override { return host_; }
@@ -87,7 +64,6 @@ class StringTransport : public Transport {
     std::string value_;
     bool disconnecting_ = false;
     bool aborted_ = false;
-    ProducerSlot producers_;
 };
 
 }  // namespace poetry::protocols

@@ -2,12 +2,12 @@
 /// \brief Transport: one connection that can send and receive bytes.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/address.hpp"
-#include "part05-protocols/producer.hpp"
 
 namespace poetry::protocols {
 
@@ -37,22 +37,16 @@ class Transport {
         }
     }
 
-    /// Closes the connection once everything written so far has been sent, and, if
-    /// a producer is registered, once it has unregistered too (Twisted's rule). The
-    /// protocol's connectionLost() follows, later, with ConnectionDone.
+    /// Queues `data` to be sent without copying it: the transport keeps a reference
+    /// to the shared, immutable bytes until they have all gone out. For bytes that
+    /// many connections send, such as a server's one copy of its poem: each connection
+    /// costs a pointer and a position, whatever their size. Same rules as write().
+    virtual void write(std::shared_ptr<const std::string> data) { write(std::string_view(*data)); }
+
+    /// Closes the connection once everything written so far has been sent, and reads
+    /// no more from it from now on (nothing reaches dataReceived() after this call).
+    /// The protocol's connectionLost() follows, later, with ConnectionDone.
     virtual void loseConnection() = 0;
-
-    /// Lets `producer` write at the connection's pace (see Producer): a pull producer
-    /// (`streaming` false) is asked for more each time the write queue drains, the
-    /// first time on a later reactor turn; a push producer is paused and resumed. The
-    /// producer is borrowed, not owned. Called by a protocol, typically in
-    /// connectionMade(). Throws std::logic_error if a producer is registered already;
-    /// on a connection that has ended, calls producer.stopProducing() instead.
-    virtual void registerProducer(Producer& producer, bool streaming) = 0;
-
-    /// Forgets the registered producer: no call reaches it after this. Called by the
-    /// producer when it has written everything (a pending loseConnection() then goes ahead).
-    virtual void unregisterProducer() = 0;
 
     /// Closes the connection now, dropping anything not yet sent. The protocol's
     /// connectionLost() follows, later, with ConnectionAborted.

@@ -16,8 +16,6 @@
 /// With `--stack`, the body prints the call stack when its first chunk arrives, and
 /// the program ends there: under the body, Asio's awaitable machinery and its
 /// scheduler, where ours has the bridge, the transport and the reactor.
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstddef>
@@ -44,6 +42,7 @@
 #include "common/address.hpp"
 #include "common/command_line.hpp"
 #include "common/duration.hpp"
+#include "common/file_limit.hpp"
 #include "common/messages.hpp"
 #include "common/report.hpp"
 #include "common/stack_trace.hpp"
@@ -100,16 +99,6 @@ bool makeRoom(std::string& poem) {
         return true;
     } catch (const std::bad_alloc&) {
         return false;
-    }
-}
-
-// Beyond the article: one descriptor per download, and the benchmarks open 10,000.
-// Raises the soft limit on open files to the hard one, as part05's clients do.
-void raiseFileLimit() {
-    rlimit limit{};
-    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
-        limit.rlim_cur = limit.rlim_max;
-        ::setrlimit(RLIMIT_NOFILE, &limit);
     }
 }
 
@@ -250,7 +239,8 @@ int run(int argc, char** argv) {
         return poetry::kExitSuccess;  // --help was printed
     }
     const poetry::ClientOptions options = poetry::clientOptions(*values);
-    raiseFileLimit();
+    // Beyond the article: one descriptor per download, and the benchmarks open 10,000.
+    poetry::raiseFileLimit();
     poetry::ClientReport report(options.quiet);
     Downloads downloads{.report = report};
     downloads.stack = values->count("stack") != 0;

@@ -27,14 +27,16 @@
 #include "common/address.hpp"
 #include "common/command_line.hpp"
 #include "common/duration.hpp"
+#include "common/file_limit.hpp"
 #include "common/report.hpp"
 #include "common/stack_trace.hpp"
 #include "common/timeline.hpp"
 #include "part04-raw-reactor/reactor.hpp"
-#include "part04-raw-reactor/trace.hpp"
-#include "part05-protocols/file_limit.hpp"
+#include "part05-protocols/connect.hpp"
+#include "part05-protocols/factory.hpp"
 #include "part17-coroutines/bridge.hpp"
 #include "part17-coroutines/task.hpp"
+#include "trace/wrapping.hpp"
 
 namespace {
 
@@ -44,6 +46,8 @@ using poetry::coroutines::ConnectFailed;
 using poetry::coroutines::Connection;
 using poetry::coroutines::ConnectionLost;
 using poetry::coroutines::Task;
+using poetry::protocols::ClientFactory;
+using poetry::reactor::Seconds;
 
 //! [Downloads]
 // What the downloads share: where they connect from, where their lines go, the
@@ -114,13 +118,17 @@ int run(int argc, char** argv) {
     }
     const poetry::ClientOptions options = poetry::clientOptions(*values);
     // Beyond the article: one descriptor per download, and the benchmarks open 10,000.
-    poetry::protocols::raiseFileLimit();
+    poetry::raiseFileLimit();
 
     //! [main]
     poetry::reactor::Reactor reactor;
-    poetry::reactor::traceIf(options.trace, reactor);  // --trace
+    poetry::trace::Tracing tracing(options.trace, reactor);  // --trace
     poetry::ClientReport report(options.quiet);
-    ClientCreator creator(reactor);
+    // Each connection a coroutine awaits is part05's connectTCP(), with a factory of
+    // the bridge's (wrapped for --trace, as client 2.0's factory is).
+    ClientCreator creator([&](const Address& to, ClientFactory& factory, Seconds timeout) {
+        poetry::protocols::connectTCP(reactor, to.host, to.port, tracing.wrap(factory), timeout);
+    });
     Downloads downloads{.creator = creator, .report = report, .stack = values->count("stack") != 0};
     // Owns each download's frame until its body ends; the last one stops the reactor.
     poetry::coroutines::TaskGroup tasks([&reactor] { reactor.stop(); });

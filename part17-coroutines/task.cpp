@@ -4,11 +4,13 @@
 
 #include <stdexcept>
 
-#include "part04-raw-reactor/log.hpp"
+#include "common/messages.hpp"
 
 namespace poetry::coroutines {
 
-using Frame = std::coroutine_handle<Task::promise_type>;
+namespace {
+using Frame = std::coroutine_handle<Task::promise_type>;  // a Task's frame, as a handle
+}  // namespace
 
 void Task::promise_type::FinalAwaiter::await_suspend(Frame done) noexcept {
     // The body has ended and its locals are gone; the frame itself goes now. Whatever
@@ -18,7 +20,7 @@ void Task::promise_type::FinalAwaiter::await_suspend(Frame done) noexcept {
 
 void Task::promise_type::unhandled_exception() noexcept {
     // As the reactor does for a callback that throws: one line, and the loop goes on.
-    reactor::logError("a coroutine");
+    logError("a coroutine");
 }
 
 //! [spawn]
@@ -50,7 +52,7 @@ void TaskGroup::ended(Frame done) {
         try {
             allDone_();
         } catch (...) {
-            reactor::logError("the end of a task group");
+            logError("the end of a task group");
         }
     }
 }

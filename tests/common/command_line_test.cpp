@@ -112,6 +112,36 @@ INSTANTIATE_TEST_SUITE_P(
                       BadLine{false, {"--port", "-1", "a.txt"}, "--port -1"},
                       BadLine{false, {"--iface", "", "a.txt"}, "--iface"}));
 
+// An empty value, given apart or after '=', is named as such: not taken for the
+// start of every option's name (Boost's "option is ambiguous and matches
+// '--POETRY_FILE', '--iface', ..." names hidden options a user never typed).
+TEST(CommandLine, AnEmptyValueIsNamedAsEmpty) {
+    EXPECT_EQ(usageErrorFor(serverLine(), {{"--port", "", "poem"}}),
+              "--port needs a value, and was given an empty one");
+    EXPECT_EQ(usageErrorFor(serverLine(), {{"poem", "--port="}}),
+              "--port needs a value, and was given an empty one");
+    EXPECT_EQ(usageErrorFor(serverLine(), {{"--quiet", "--iface", "", "poem"}}),
+              "--iface needs a value, and was given an empty one");
+    // After the value of another option, even one that starts with a dash.
+    EXPECT_EQ(usageErrorFor(serverLine(), {{"--port", "-5", "--iface=", "poem"}}),
+              "--iface needs a value, and was given an empty one");
+    const char* timeline[] = {"client", "--timeline", "", "10000"};
+    try {
+        parseClientCommandLine("client", "Gets poetry.", 4, timeline, {.timeline = true});
+        ADD_FAILURE() << "an empty --timeline accepted";
+    } catch (const UsageError& e) {
+        EXPECT_STREQ(e.what(), "--timeline needs a value, and was given an empty one");
+    }
+}
+
+// Only an option that takes a value can be given an empty one: an empty word
+// anywhere else is an argument, and judged as one.
+TEST(CommandLine, AnEmptyArgumentIsStillAnArgument) {
+    EXPECT_EQ(usageErrorFor(clientLine(), {{"-q", ""}}), "invalid address '': empty");
+    EXPECT_EQ(usageErrorFor(clientLine(), {{"10000", "--", "--port", ""}}),
+              "invalid address '--port': port '--port' is not a number");
+}
+
 // Boost's own messages fill in %placeholders% until none is left; an argument
 // holding one must neither hang the parser (it did, found by fuzz-command-line)
 // nor change the message around it.

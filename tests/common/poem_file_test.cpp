@@ -101,6 +101,17 @@ TEST_F(PoemFile, TheNameIsQuotedOnOneLine) {
     EXPECT_NE(message.find(R"(two\nlines.txt')"), std::string::npos) << message;
 }
 
+// A file the kernel makes up as it is read (/proc) says its size is 0: the poem
+// is what reading it to the end gives, not what its size promised.
+TEST_F(PoemFile, AFileWhoseSizeSaysZeroIsReadToTheEnd) {
+    struct stat status {};
+    ASSERT_EQ(stat("/proc/self/status", &status), 0);
+    ASSERT_EQ(status.st_size, 0) << "not the file this test is about";
+    const std::string poem = readPoemFile("/proc/self/status");
+    EXPECT_EQ(poem.rfind("Name:\t", 0), 0u) << poem;
+    EXPECT_NE(poem.find("\nPid:\t" + std::to_string(getpid()) + "\n"), std::string::npos) << poem;
+}
+
 TEST_F(PoemFile, Empty) {
     EXPECT_NE(errorFor(write("empty.txt", "")).find("is empty"), std::string::npos);
 }

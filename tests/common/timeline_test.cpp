@@ -3,7 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <filesystem>
+#include <string>
+#include <utility>
 
 #include "common/command_line.hpp"
 #include "support/process.hpp"
@@ -65,13 +69,48 @@ TEST(Timeline, AFileThatCannotBeCreatedIsAUsageErrorNamingTheOption) {
     }
 }
 
-TEST(Timeline, AWriteThatFailsIsReportedByClose) {
+// A FIFO is opened without waiting for a reader: with none, it is refused at once.
+TEST(Timeline, AFifoThatNobodyReadsIsAUsageErrorAtOnce) {
+    TempPath fifo("run.fifo");
+    ASSERT_EQ(::mkfifo(fifo.str().c_str(), 0600), 0);
+    try {
+        Timeline timeline(fifo.str(), Stopwatch::now());
+        ADD_FAILURE() << "no error";
+    } catch (const UsageError& e) {
+        EXPECT_EQ(std::string(e.what()), "cannot write --timeline " + fifo.str() +
+                                             ": a FIFO that no process has open for reading");
+    }
+}
+
+// What finishOutput() prints and returns for a run that succeeded otherwise.
+std::pair<int, std::string> finishedRun() {
+    testing::internal::CaptureStderr();
+    int status = finishOutput("client", kExitSuccess);
+    return {status, testing::internal::GetCapturedStderr()};
+}
+
+TEST(Timeline, AWriteThatFailsIsReportedAtTheEndOfTheRun) {
     if (!std::filesystem::exists("/dev/full")) {
         GTEST_SKIP() << "no /dev/full here";
     }
     Timeline timeline("/dev/full", Stopwatch::now());
     timeline.chunk(1, "127.0.0.1:10000", 30);
-    EXPECT_THROW(timeline.close(), std::runtime_error);
+    timeline.close();
+    timeline.close();  // once is enough: nothing more to say
+    EXPECT_EQ(finishedRun(), std::make_pair(int(kExitFailure),
+                                            std::string("client: error: cannot write --timeline "
+                                                        "/dev/full: No space left on device\n")));
+    EXPECT_EQ(finishedRun(), std::make_pair(int(kExitSuccess), std::string())) << "reported once";
+}
+
+// A run that ends early (an exception, a return before close()) still reports it.
+TEST(Timeline, AWriteThatFailsIsReportedEvenWithoutClose) {
+    if (!std::filesystem::exists("/dev/full")) {
+        GTEST_SKIP() << "no /dev/full here";
+    }
+    { Timeline timeline("/dev/full", Stopwatch::now()); }
+    EXPECT_EQ(finishedRun().second,
+              "client: error: cannot write --timeline /dev/full: No space left on device\n");
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 // asio-get-poetry --timeout: the article's exercise 1 written the coroutine way
 // (the download races a timer with `||`), tested as ex1-timeout is
-// (tests/exercises/exercises_test.cpp), against real slowpoetry servers that stall
-// or crawl on purpose. Every server is stopped by its Server object.
+// (tests/exercises/exercises_test.cpp), against real servers that stall (faultpoetry)
+// or crawl (slowpoetry). Every server is stopped by its Server object.
 #include <gtest/gtest.h>
 
 #include <regex>
@@ -34,7 +34,7 @@ std::string lastLine(const std::string& text) {
 
 TEST(AsioTimeout, AStalledServerTimesOutAndTheOtherPoemArrives) {
     Server normal("slowpoetry", {kQuiet, "--delay", "0.01", poemPath("science.txt")});
-    Server stalled("slowpoetry", {kQuiet, "--fault", "stall", poemPath("fascination.txt")});
+    Server stalled("faultpoetry", {kQuiet, "--fault", "stall", poemPath("fascination.txt")});
     auto result = run(kAsio, {"--timeout", "2", normal.address(), stalled.address()});
     EXPECT_EQ(result.exitCode, 1);
     // The same line as ex1-timeout's: the timeout, with what it got (nothing).

@@ -147,8 +147,8 @@ class Server:
                 has_delay = True
             else:
                 args.append(arg)
-        if program == "slowpoetry" and not has_delay:
-            args += ["--delay", scaled(0.7, env.scale)]  # slowpoetry's default, scaled
+        if program in ("slowpoetry", "faultpoetry") and not has_delay:
+            args += ["--delay", scaled(0.7, env.scale)]  # their default, scaled
         if not env.server_output:
             args.append("--quiet")
         self.output = []
@@ -424,13 +424,13 @@ ARTICLE = [
     "build/bin/slowpoetry --port 10001 --delay 0.1 poetry/fascination.txt",
     "build/bin/slowpoetry --port 10002 --delay 0.1 poetry/science.txt",
 ]
-RESET = ["build/bin/slowpoetry --port 10003 --fault reset poetry/ecstasy.txt"]
+RESET = ["build/bin/faultpoetry --port 10003 --fault reset poetry/ecstasy.txt"]
 FAST = ["build/bin/fastpoetry --port 10010 poetry/science.txt"]
 EXERCISE_SERVERS = [
     "build/bin/slowpoetry --port 10100 --delay 0.1 --num-bytes 100 poetry/science.txt",
-    "build/bin/slowpoetry --port 10101 --fault stall poetry/fascination.txt",
-    "build/bin/slowpoetry --port 10102 --fault reset poetry/ecstasy.txt",
-    "build/bin/slowpoetry --port 10103 --fault endless poetry/science.txt",
+    "build/bin/faultpoetry --port 10101 --fault stall poetry/fascination.txt",
+    "build/bin/faultpoetry --port 10102 --fault reset poetry/ecstasy.txt",
+    "build/bin/faultpoetry --port 10103 --fault endless poetry/science.txt",
 ]
 
 
@@ -577,7 +577,7 @@ def scenarios(source):
 
 # --- One server per port ---------------------------------------------------------
 
-SERVER_LINE = re.compile(r"^\s*(?:\$ )?(build/bin/(?:slowpoetry|fastpoetry)\b.*--port (\d+)\b.*?)\s*&?\s*$")
+SERVER_LINE = re.compile(r"^\s*(?:\$ )?(build/bin/(?:slowpoetry|faultpoetry|fastpoetry)\b.*--port (\d+)\b.*?)\s*&?\s*$")
 
 
 def shown_servers(source):

@@ -1,6 +1,6 @@
-// End-to-end tests of the Part 5 exercises: each program against real slowpoetry
-// servers, normal or misbehaving on purpose with --fault. Every server is stopped
-// by its Server object, even when an assertion fails.
+// End-to-end tests of the Part 5 exercises: each program against real servers,
+// slowpoetry, or faultpoetry misbehaving on purpose with --fault. Every server is
+// stopped by its Server object, even when an assertion fails.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -78,7 +78,7 @@ TEST(Exercises, EachProgramHasHelpAndRejectsBadArguments) {
 
 TEST(Ex1Timeout, AStalledServerTimesOutAndTheOtherPoemArrives) {
     Server normal("slowpoetry", {kQuiet, "--delay", "0.01", poemPath("science.txt")});
-    Server stalled("slowpoetry", {kQuiet, "--fault", "stall", poemPath("fascination.txt")});
+    Server stalled("faultpoetry", {kQuiet, "--fault", "stall", poemPath("fascination.txt")});
     auto result = run("ex1-timeout", {"--timeout", "2", normal.address(), stalled.address()});
     EXPECT_EQ(result.exitCode, 1);
     // One line on stderr: the timeout, with what it got (nothing) and nothing else,
@@ -97,7 +97,7 @@ TEST(Ex1Timeout, AStalledServerTimesOutAndTheOtherPoemArrives) {
 // transport to loseConnection(); the transport's next doWrite returns ConnectionDone
 // and the reactor calls connectionLost, which the protocol reports as a timeout.
 TEST(Ex1Timeout, TraceShowsTheDeadlineFiringThenLoseConnection) {
-    Server stalled("slowpoetry", {kQuiet, "--fault", "stall", poemPath("fascination.txt")});
+    Server stalled("faultpoetry", {kQuiet, "--fault", "stall", poemPath("fascination.txt")});
     auto result = run("ex1-timeout", {"-q", "--trace", "--timeout", "0.3", stalled.address()});
     EXPECT_EQ(result.exitCode, 1);
     TraceOutput trace = parseTrace(result.err);
@@ -282,7 +282,7 @@ TEST(Ex2ConnectionLostStack, ACleanCloseShowsTheReactorCallingTransportThenProto
 }
 
 TEST(Ex2ConnectionLostStack, AResetTakesTheSamePathWithConnectionLost) {
-    Server server("slowpoetry", {kQuiet, "--fault", "reset", poemPath("ecstasy.txt")});
+    Server server("faultpoetry", {kQuiet, "--fault", "reset", poemPath("ecstasy.txt")});
     auto result = run("ex2-connection-lost-stack", {"--full", server.address()});
     EXPECT_EQ(result.exitCode, 1);
     expectFramesInOrder(stackUnder(result.out, "Task 1: connectionLost(ConnectionLost"),
@@ -300,10 +300,12 @@ TEST(Ex2ConnectionLostStack, ARefusedConnectionReachesOnlyTheFactory) {
     EXPECT_EQ(result.exitCode, 1);
     auto frames =
         stackUnder(result.out, "clientConnectionFailed(" + refused + ", ConnectionRefusedError");
-    // Asio's connect reports the refusal to doConnect(), from inside the loop.
+    // The reactor dispatches the connecting socket when it turns writable: its
+    // doWrite() is doConnect(), which reads the refusal, inside the loop like any read.
     expectFramesInOrder(
         frames, {"TracingFactory::clientConnectionFailed(", "TcpClient::failIfNotConnected(",
-                 "TcpClient::doConnect(", "Reactor::run("});
+                 "TcpClient::doConnect(", "TcpClient::doWrite(", "Reactor::dispatch(",
+                 "Reactor::run("});
     EXPECT_EQ(result.out.find("Task 1: connectionLost("), std::string::npos);  // no protocol
     EXPECT_EQ(result.err, "Failed to connect to: " + refused + " (Connection refused)\n");
 }
@@ -313,7 +315,7 @@ TEST(Ex2ConnectionLostStack, ARefusedConnectionReachesOnlyTheFactory) {
 TEST(Ex3MaxSize, AnEndlessServerIsDroppedAtTheLimitAndMemoryStaysBounded) {
     // The server repeats the poem forever, as fast as we read: without a limit
     // the client would grow until the machine ran out of memory.
-    Server endless("slowpoetry", {kQuiet, "--fault", "endless", poemPath("ecstasy.txt")});
+    Server endless("faultpoetry", {kQuiet, "--fault", "endless", poemPath("ecstasy.txt")});
     const std::string limit = std::to_string(4 * 1024 * 1024);
     auto result = runMeasured("ex3-max-size", {"-q", "--max-bytes", limit, endless.address()},
                               std::chrono::seconds(50));
@@ -384,7 +386,7 @@ TEST(Ex4DoneOrLost, ANormalServerSaysDone) {
 
 TEST(Ex4DoneOrLost, AResetSaysLost) {
     Server normal("slowpoetry", {kQuiet, "--delay", "0", poemPath("fascination.txt")});
-    Server reset("slowpoetry", {kQuiet, "--fault", "reset", poemPath("ecstasy.txt")});
+    Server reset("faultpoetry", {kQuiet, "--fault", "reset", poemPath("ecstasy.txt")});
     auto result = run("ex4-done-or-lost", {reset.address()});
     EXPECT_EQ(result.exitCode, 1);
     auto verdicts = linesAfter(result.out, "Task 1: Connection");

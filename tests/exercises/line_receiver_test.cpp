@@ -1,7 +1,7 @@
 // Unit tests of part05's LineReceiver, on a StringTransport: no sockets, no
 // sleeps. As Twisted's dataReceived() docstring asks, the same bytes are fed in
 // differing chunk sizes, down to one byte at a time.
-#include "part05-protocols/line_receiver.hpp"
+#include "part05-exercises/line_receiver.hpp"
 
 #include <gtest/gtest.h>
 

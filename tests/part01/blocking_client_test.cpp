@@ -100,7 +100,7 @@ TEST(BlockingClient, ARefusedAddressFailsAloneAndExitsOne) {
 }
 
 TEST(BlockingClient, AResetMidPoemIsALostPoemNotAPoem) {
-    Server a("slowpoetry", {"--fault", "reset", poemPath("ecstasy.txt")});
+    Server a("faultpoetry", {"--fault", "reset", poemPath("ecstasy.txt")});
     RunResult r = run("blocking-get-poetry", {a.address()});
     EXPECT_EQ(r.exitCode, 1);
     std::regex lost("Lost poem from " +

@@ -168,7 +168,7 @@ TEST(ReactorClient, ARefusedAddressAbortsTheWholeRunWithOneClearLine) {
 
 TEST(ReactorClient, ALostPoemIsReportedAndCountsAsFailed) {
     Server good("slowpoetry", {"--delay", "0", "--quiet", poemPath("science.txt")});
-    Server bad("slowpoetry",
+    Server bad("faultpoetry",
                {"--delay", "0", "--fault", "reset", "--quiet", poemPath("ecstasy.txt")});
     RunResult r = run("reactor-get-poetry", {good.address(), bad.address()});
     EXPECT_EQ(r.exitCode, 1);

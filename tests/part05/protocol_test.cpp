@@ -1,5 +1,6 @@
 // Protocols and factories without sockets: the string transport plays the
-// connection, the test plays the reactor, part04's Clock plays time.
+// connection and the test plays the reactor. (A protocol with a timer, on part04's
+// Clock, is exercise 1's: tests/exercises/timeout_protocol_test.cpp.)
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -7,7 +8,6 @@
 #include <string>
 #include <vector>
 
-#include "part04-raw-reactor/clock.hpp"
 #include "part05-protocols/factory.hpp"
 #include "part05-protocols/protocol.hpp"
 #include "part05-protocols/testing.hpp"
@@ -27,10 +27,8 @@ using poetry::protocols::ClientFactory;
 using poetry::protocols::Protocol;
 using poetry::protocols::ServerFactory;
 using poetry::protocols::StringTransport;
-using poetry::reactor::Clock;
 using poetry::reactor::Reason;
 using poetry::reactor::ReasonKind;
-using poetry::reactor::Seconds;
 
 // A protocol that writes down which callbacks ran, and what it saw then.
 class RecordingProtocol : public Protocol {
@@ -212,63 +210,6 @@ TEST(PoetryProtocol, QuietPrintsOnlyTheSummary) {
     protocol->connectionLost(Reason::connectionDone());
     report.finish(std::chrono::milliseconds(1500));
     EXPECT_EQ(out.str(), "Got 1 poems in 0:00:01.500000\n");
-}
-
-// A protocol with a timeout, as in the article's first exercise: the test moves
-// the clock by hand, so the timeout is tested without waiting for it.
-class TimeoutProtocol : public Protocol {
-  public:
-    TimeoutProtocol(poetry::reactor::ReactorTime& clock, Seconds timeout)
-        : clock_(clock), timeout_(timeout) {}
-
-    void connectionMade() override {
-        timeoutCall_ = clock_.callLater(timeout_, [this] {
-            timedOut = true;
-            transport()->loseConnection();
-        });
-    }
-    void connectionLost(const Reason&) override {
-        if (timeoutCall_->active()) {
-            timeoutCall_->cancel();  // finished in time: nothing may stay armed
-        }
-    }
-
-    bool timedOut = false;
-
-  private:
-    poetry::reactor::ReactorTime& clock_;
-    Seconds timeout_;
-    std::shared_ptr<poetry::reactor::DelayedCall> timeoutCall_;
-};
-
-TEST(DelayedCalls, ATimeoutFiresOnlyWhenTheFakeClockPassesIt) {
-    Clock clock;
-    TimeoutProtocol protocol(clock, Seconds(5));
-    StringTransport transport;
-    protocol.makeConnection(transport);
-    ASSERT_EQ(clock.getDelayedCalls().size(), 1u);
-
-    clock.advance(Seconds(4.9));
-    EXPECT_FALSE(protocol.timedOut);
-    EXPECT_FALSE(transport.disconnecting());
-
-    clock.advance(Seconds(0.1));
-    EXPECT_TRUE(protocol.timedOut);
-    EXPECT_TRUE(transport.disconnecting());
-    EXPECT_TRUE(clock.getDelayedCalls().empty());
-}
-
-TEST(DelayedCalls, APoemInTimeCancelsTheTimeout) {
-    Clock clock;
-    TimeoutProtocol protocol(clock, Seconds(5));
-    StringTransport transport;
-    protocol.makeConnection(transport);
-    clock.advance(Seconds(2));
-    protocol.connectionLost(Reason::connectionDone());
-    EXPECT_TRUE(clock.getDelayedCalls().empty());
-    clock.advance(Seconds(10));
-    EXPECT_FALSE(protocol.timedOut);
-    EXPECT_FALSE(transport.disconnecting());
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "part04-raw-reactor/reactor.hpp"
@@ -24,6 +25,8 @@
 #include "part05-protocols/protocol.hpp"
 #include "part05-protocols/tcp.hpp"
 #include "support/process.hpp"
+#include "support/reactor.hpp"
+#include "support/sanitizers.hpp"
 #include "support/socket.hpp"
 
 namespace {
@@ -39,20 +42,7 @@ using poetry::reactor::Reactor;
 using poetry::reactor::Reason;
 using poetry::reactor::ReasonKind;
 using poetry::reactor::Seconds;
-
-// Runs the reactor until something stops it, or fails the test after `limit`.
-void runWithLimit(Reactor& reactor, Seconds limit = Seconds(20)) {
-    bool timedOut = false;
-    auto guard = reactor.callLater(limit, [&] {
-        timedOut = true;
-        reactor.stop();
-    });
-    reactor.run();
-    if (guard->active()) {
-        guard->cancel();
-    }
-    ASSERT_FALSE(timedOut) << "the reactor was never stopped";
-}
+using poetry::test::runUntilStopped;
 
 // ---- the server side: writes `payload`, then does what `ending` says ----
 
@@ -76,6 +66,7 @@ class ServeFactory : public ServerFactory {
     Ending ending = Ending::Lose;
     bool refuse = false;                   // buildProtocol() returns null
     int builds = 0;                        // how many times buildProtocol() was called
+    int dataReceived = 0;                  // how many times a protocol's dataReceived() ran
     std::vector<std::string> lost;         // the reasons the server's connections ended with
     std::optional<Reason> lastLost;        // the last of them, whole
     std::function<void()> onLost = [] {};  // called after each connectionLost()
@@ -92,6 +83,7 @@ class ServeProtocol : public Protocol {
             transport()->abortConnection();
         }
     }
+    void dataReceived(std::string_view) override { ++factoryAs<ServeFactory>().dataReceived; }
     void connectionLost(const Reason& reason) override {
         auto& f = factoryAs<ServeFactory>();
         f.lost.push_back(kindName(reason.kind()));
@@ -217,9 +209,7 @@ TEST(ListenTCP, PortZeroReportsTheRealPort) {
 class OutOfDescriptors : public testing::Test {
   protected:
     void SetUp() override {
-#ifdef POETRY_SANITIZED
-        GTEST_SKIP() << "UBSan's memory probe needs a spare descriptor (see programs_test)";
-#endif
+        POETRY_SKIP_WHERE_UBSAN_NEEDS_DESCRIPTORS();
         port = poetry::protocols::listenTCP(reactor, 0, serverFactory);
         waiting.emplace(port->getHost().port);  // made before the limit drops
     }
@@ -258,7 +248,7 @@ TEST_F(OutOfDescriptors, ThePortStopsWatchingAndArmsOneResume) {
     // Descriptors are back: the resume watches the socket again, and the waiting
     // client is served (the server's connection ends when its poem is sent).
     serverFactory.onLost = [&] { reactor.stop(); };
-    runWithLimit(reactor);
+    runUntilStopped(reactor);
     EXPECT_EQ(serverFactory.lost, std::vector<std::string>{"ConnectionDone"});
     EXPECT_EQ(waiting->readAll(), "hello");
     EXPECT_EQ(reactor.getReaders().size(), 1u);  // the port, listening again
@@ -288,7 +278,7 @@ TEST(ConnectTCP, ProtocolHearsConnectionLostBeforeTheFactoryHearsClientConnectio
     auto connector =
         poetry::protocols::connectTCP(reactor, "127.0.0.1", port->getHost().port, factory);
     EXPECT_EQ(connector->state(), Connector::State::Connecting);
-    runWithLimit(reactor);
+    runUntilStopped(reactor);
 
     EXPECT_EQ(factory.events,
               (std::vector<std::string>{"startedConnecting", "buildProtocol", "connectionMade",
@@ -311,7 +301,7 @@ TEST(ConnectTCP, RefusedReachesClientConnectionFailed) {
     RecordingFactory factory(reactor);
     const auto port = poetry::test::refusedPort();
     poetry::protocols::connectTCP(reactor, "127.0.0.1", port, factory);
-    runWithLimit(reactor);
+    runUntilStopped(reactor);
     EXPECT_EQ(factory.events,
               (std::vector<std::string>{"startedConnecting",
                                         "clientConnectionFailed ConnectionRefusedError"}));
@@ -327,7 +317,7 @@ TEST(ConnectTCP, UnknownHostIsADNSLookupError) {
     Reactor reactor;
     RecordingFactory factory(reactor);
     poetry::protocols::connectTCP(reactor, "no-such-poetry-server.invalid", 10000, factory);
-    runWithLimit(reactor);
+    runUntilStopped(reactor);
     EXPECT_EQ(factory.events, (std::vector<std::string>{"startedConnecting",
                                                         "clientConnectionFailed DNSLookupError"}));
     EXPECT_NE(factory.failReason.find("no-such-poetry-server.invalid"), std::string::npos);
@@ -341,7 +331,7 @@ TEST(ConnectTCP, AHostNameIsResolved) {
     auto port = poetry::protocols::listenTCP(reactor, 0, serverFactory);
     RecordingFactory factory(reactor);
     poetry::protocols::connectTCP(reactor, "localhost", port->getHost().port, factory);
-    runWithLimit(reactor);
+    runUntilStopped(reactor);
     EXPECT_EQ(factory.received, "hello");
 }
 
@@ -350,7 +340,7 @@ TEST(ConnectTCP, StopConnectingFailsTheAttemptAtOnce) {
     RecordingFactory factory(reactor);
     auto connector = poetry::protocols::connectTCP(reactor, "127.0.0.1", 9, factory);
     reactor.callLater(Seconds(0), [&] { connector->stopConnecting(); });
-    runWithLimit(reactor);
+    runUntilStopped(reactor);
     EXPECT_EQ(factory.events,
               (std::vector<std::string>{"startedConnecting", "clientConnectionFailed UserError"}));
     EXPECT_EQ(factory.failReason, "User aborted connection.");
@@ -398,7 +388,7 @@ TEST(ConnectTCP, NoAnswerWithinTheTimeoutIsATimeoutError) {
     Reactor reactor;
     RecordingFactory factory(reactor);
     poetry::protocols::connectTCP(reactor, "127.0.0.1", silent.port(), factory, Seconds(0.3));
-    runWithLimit(reactor);
+    runUntilStopped(reactor);
     EXPECT_EQ(factory.events, (std::vector<std::string>{"startedConnecting",
                                                         "clientConnectionFailed TimeoutError"}));
     EXPECT_EQ(factory.failReason, "User timeout caused connection failure.");
@@ -447,7 +437,7 @@ TEST(ConnectTCP, ABuildProtocolThatThrowsIsAConnectError) {
     factory.throwOnBuild = true;
     poetry::protocols::connectTCP(reactor, "127.0.0.1", port->getHost().port, factory);
     testing::internal::CaptureStderr();
-    runWithLimit(reactor);
+    runUntilStopped(reactor);
     std::string err = testing::internal::GetCapturedStderr();
     EXPECT_EQ(factory.events, (std::vector<std::string>{"startedConnecting", "buildProtocol",
                                                         "clientConnectionFailed ConnectError"}));
@@ -467,10 +457,36 @@ TEST(Transport, LoseConnectionFlushesEverythingFirst) {
     auto port = poetry::protocols::listenTCP(reactor, 0, serverFactory);
     RecordingFactory factory(reactor);
     poetry::protocols::connectTCP(reactor, "127.0.0.1", port->getHost().port, factory);
-    runWithLimit(reactor);
+    runUntilStopped(reactor);
     EXPECT_TRUE(factory.received == serverFactory.payload)
         << "got " << factory.received.size() << " of " << serverFactory.payload.size();
     EXPECT_EQ(factory.events.back(), "clientConnectionLost ConnectionDone");
+}
+
+// After loseConnection() the transport reads no more, as Twisted's does: a peer that
+// sends something and then half-closes (its end of file arrives while the server is
+// still sending) cannot cut off what is left to send, and the protocol hears no
+// dataReceived() once it has asked to close.
+TEST(Transport, LoseConnectionStopsReadingSoAPeerThatHalfClosesGetsEverything) {
+    Reactor reactor;
+    ServeFactory serverFactory;
+    serverFactory.payload.assign(4 * 1024 * 1024, 'p');  // several doWrite() calls' worth
+    serverFactory.onLost = [&] { reactor.stop(); };
+    auto port = poetry::protocols::listenTCP(reactor, 0, serverFactory);
+    std::string got;
+    int error = -1;
+    std::thread peer([&, portNumber = port->getHost().port] {  // a blocking client beside the loop
+        poetry::test::ClientSocket client(portNumber);
+        client.send("a request nobody reads");
+        client.shutdownSending();
+        got = client.readAll(&error);
+    });
+    runUntilStopped(reactor);
+    peer.join();
+    EXPECT_EQ(serverFactory.dataReceived, 0);
+    EXPECT_EQ(serverFactory.lost, std::vector<std::string>{"ConnectionDone"});
+    EXPECT_EQ(error, 0);
+    EXPECT_TRUE(got == serverFactory.payload) << "got " << got.size() << " bytes";
 }
 
 TEST(Transport, AbortConnectionIsConnectionAborted) {
@@ -481,7 +497,7 @@ TEST(Transport, AbortConnectionIsConnectionAborted) {
     RecordingFactory factory(reactor);
     factory.abortOnConnect = true;
     poetry::protocols::connectTCP(reactor, "127.0.0.1", port->getHost().port, factory);
-    runWithLimit(reactor);
+    runUntilStopped(reactor);
     EXPECT_EQ(factory.events,
               (std::vector<std::string>{"startedConnecting", "buildProtocol", "connectionMade",
                                         "connectionLost ConnectionAborted",
@@ -500,7 +516,7 @@ TEST(Transport, LoseAndAbortFromATimerAreSafe) {
         RecordingFactory factory(reactor);
         factory.closeLater = how;
         poetry::protocols::connectTCP(reactor, "127.0.0.1", port->getHost().port, factory);
-        runWithLimit(reactor);
+        runUntilStopped(reactor);
         const char* kind = how == Later::Lose ? "ConnectionDone" : "ConnectionAborted";
         ASSERT_GE(factory.events.size(), 2u);
         EXPECT_EQ(factory.events[factory.events.size() - 2], std::string("connectionLost ") + kind);
@@ -517,7 +533,7 @@ TEST(Transport, APeerThatAbortsIsALostConnectionNotADoneOne) {
     auto port = poetry::protocols::listenTCP(reactor, 0, serverFactory);
     RecordingFactory factory(reactor);
     poetry::protocols::connectTCP(reactor, "127.0.0.1", port->getHost().port, factory);
-    runWithLimit(reactor);
+    runUntilStopped(reactor);
     ASSERT_GE(factory.events.size(), 2u);
     EXPECT_EQ(factory.events[factory.events.size() - 2], "connectionLost ConnectionLost");
     EXPECT_EQ(factory.events.back(), "clientConnectionLost ConnectionLost");
@@ -534,7 +550,7 @@ TEST(Transport, AResetRightAfterTheConnectIsConnectionLostNotAConnectError) {
     auto port = poetry::protocols::listenTCP(reactor, 0, serverFactory);
     RecordingFactory factory(reactor);
     poetry::protocols::connectTCP(reactor, "127.0.0.1", port->getHost().port, factory);
-    runWithLimit(reactor);
+    runUntilStopped(reactor);
     EXPECT_EQ(factory.events,
               (std::vector<std::string>{"startedConnecting", "buildProtocol", "connectionMade",
                                         "connectionLost ConnectionLost",
@@ -554,7 +570,7 @@ TEST(Transport, AWriteToAPeerThatAbortedIsConnectionLost) {
     factory.abortOnConnect = true;
     factory.stopAtEnd = false;  // the server's end is the one this test waits for
     poetry::protocols::connectTCP(reactor, "127.0.0.1", port->getHost().port, factory);
-    runWithLimit(reactor);
+    runUntilStopped(reactor);
     EXPECT_EQ(serverFactory.lost, std::vector<std::string>{"ConnectionLost"});
     const auto error = serverFactory.lastLost->errorCode();
     EXPECT_TRUE(error == errnoCode(ECONNRESET) || error == errnoCode(EPIPE)) << error.message();
@@ -576,7 +592,7 @@ TEST(Connector, DisconnectClosesAMadeConnectionCleanly) {
             connector->disconnect();
         }
     };
-    runWithLimit(reactor);
+    runUntilStopped(reactor);
     EXPECT_EQ(stateWhenGreeted, Connector::State::Connected);
     EXPECT_EQ(factory.events,
               (std::vector<std::string>{"startedConnecting", "buildProtocol", "connectionMade",
@@ -599,7 +615,7 @@ TEST(Factory, AClientBuildProtocolThatReturnsNullClosesTheConnection) {
     factory.refuse = true;
     factory.stopAtEnd = false;  // wait for the server's side to end
     poetry::protocols::connectTCP(reactor, "127.0.0.1", port->getHost().port, factory);
-    runWithLimit(reactor);
+    runUntilStopped(reactor);
     EXPECT_EQ(serverFactory.lost, std::vector<std::string>{"ConnectionDone"});
     EXPECT_EQ(factory.events, (std::vector<std::string>{"startedConnecting", "buildProtocol",
                                                         "clientConnectionLost ConnectionDone"}));
@@ -618,7 +634,7 @@ TEST(Factory, AServerBuildProtocolThatReturnsNullClosesTheConnection) {
     auto port = poetry::protocols::listenTCP(reactor, 0, serverFactory);
     RecordingFactory factory(reactor);
     poetry::protocols::connectTCP(reactor, "127.0.0.1", port->getHost().port, factory);
-    runWithLimit(reactor);
+    runUntilStopped(reactor);
     EXPECT_EQ(serverFactory.builds, 1);
     EXPECT_TRUE(serverFactory.lost.empty()) << "no protocol, so no connectionLost";
     EXPECT_EQ(factory.events,
@@ -652,7 +668,7 @@ TEST(Connector, ConnectAgainAfterAFailureRetries) {
     RetryingFactory factory(reactor);
     auto connector =
         poetry::protocols::connectTCP(reactor, "127.0.0.1", poetry::test::refusedPort(), factory);
-    runWithLimit(reactor);
+    runUntilStopped(reactor);
     EXPECT_EQ(factory.attempts, 3);
     EXPECT_EQ(connector->state(), Connector::State::Disconnected);
     EXPECT_TRUE(reactor.getDelayedCalls().empty());
@@ -703,7 +719,7 @@ TEST(Transport, ReadBufferIsSharedByEveryConnection) {
     for (int i = 0; i < 2; ++i) {
         poetry::protocols::connectTCP(reactor, "127.0.0.1", port->getHost().port, factory);
     }
-    runWithLimit(reactor);
+    runUntilStopped(reactor);
     ASSERT_GE(factory.seen.size(), 2u);
     for (const char* where : factory.seen) {
         EXPECT_EQ(where, shared.data()) << "a chunk was read into some other buffer";

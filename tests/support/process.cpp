@@ -228,15 +228,11 @@ int Process::wait(std::chrono::milliseconds timeout) {
     return WEXITSTATUS(status_);
 }
 
-bool Process::endsWithin(std::chrono::milliseconds timeout) {
-    auto deadline = Clock::now() + timeout;
-    while (outFd_ >= 0 || errFd_ >= 0) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-        if (left <= 0ms || !pump(left)) {
-            return false;
-        }
+void Process::closeStdout() {
+    if (outFd_ >= 0) {
+        close(outFd_);
+        outFd_ = -1;
     }
-    return true;
 }
 
 void Process::signal(int signo) {

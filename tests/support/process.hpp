@@ -65,11 +65,10 @@ class Process {
     /// std::runtime_error if it has not exited within `timeout`.
     int wait(std::chrono::milliseconds timeout = 50s);
 
-    /// Collects output for up to `timeout`, and returns true as soon as the process
-    /// has closed its stdout and stderr (it has ended, or is about to), false if it
-    /// still holds them when the time is up. For a test that shows a program keeps
-    /// waiting: nothing it prints is lost, and it is not reaped (wait() does that).
-    bool endsWithin(std::chrono::milliseconds timeout);
+    /// Closes the test's end of the stdout pipe: from then on every write the
+    /// process makes to its stdout fails (EPIPE), as it does when whoever read its
+    /// output has gone. What it printed before stays in out().
+    void closeStdout();
 
     /// Sends a signal (SIGINT, SIGTERM, ...).
     void signal(int signo);

@@ -51,6 +51,12 @@ void ClientSocket::close() {
     }
 }
 
+void ClientSocket::shutdownSending() {
+    if (::shutdown(fd_, SHUT_WR) != 0) {
+        throw std::runtime_error(std::string("shutdown: ") + std::strerror(errno));
+    }
+}
+
 void ClientSocket::send(const std::string& data) {
     std::size_t sent = 0;
     while (sent < data.size()) {

@@ -34,6 +34,10 @@ class ClientSocket {
     /// Sends all of `data` (blocking); throws on failure.
     void send(const std::string& data);
 
+    /// Half-closes the socket: sends our end of file, and can still read. Throws on
+    /// failure.
+    void shutdownSending();
+
     /// Closes the socket now.
     void close();
 

@@ -1,14 +1,21 @@
 // The Trace observer: the lines of --trace, from calls a test makes by hand on a
 // clock it sets, so every stamp is known. (The end-to-end tests run real clients.)
-#include "part04-raw-reactor/trace.hpp"
+#include "trace/trace.hpp"
 
 #include <gtest/gtest.h>
 
 #include <functional>
 #include <sstream>
 
-namespace poetry::reactor {
+namespace poetry::trace {
 namespace {
+
+using reactor::Direction;
+using reactor::ReadDescriptor;
+using reactor::ReadyHandler;
+using reactor::Reason;
+using reactor::ReasonKind;
+using reactor::WriteDescriptor;
 
 struct FakeSocket : ReadDescriptor, WriteDescriptor {
     int fileno() override { return 7; }
@@ -146,4 +153,4 @@ TEST(ReasonSummary, AReasonIsItsKindAndForAFailureItsMessage) {
 }
 
 }  // namespace
-}  // namespace poetry::reactor
+}  // namespace poetry::trace

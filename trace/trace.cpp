@@ -1,6 +1,6 @@
 /// \file
 /// \brief Trace: the lines of `--trace`, and the names in them.
-#include "part04-raw-reactor/trace.hpp"
+#include "trace/trace.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -11,7 +11,12 @@
 
 #include <boost/core/demangle.hpp>
 
-namespace poetry::reactor {
+namespace poetry::trace {
+
+using reactor::Direction;
+using reactor::FileDescriptor;
+using reactor::Reason;
+using reactor::ReasonKind;
 
 namespace {
 
@@ -89,10 +94,15 @@ void Trace::write(const std::string& line) {
     out_ << line << '\n' << std::flush;  // one write per line, so lines never mix
 }
 
+std::string Trace::callName(const FileDescriptor& descriptor, Direction direction) const {
+    (void)descriptor;
+    return direction == Direction::Read ? "doRead" : "doWrite";
+}
+
 void Trace::dispatching(int fd, Direction direction, const FileDescriptor& descriptor) {
-    const bool read = direction == Direction::Read;
-    begin("fd " + std::to_string(fd) + (read ? " readable -> " : " writable -> ") +
-          descriptor.logPrefix() + (read ? ".doRead" : ".doWrite"));
+    begin("fd " + std::to_string(fd) +
+          (direction == Direction::Read ? " readable -> " : " writable -> ") +
+          descriptor.logPrefix() + "." + callName(descriptor, direction));
 }
 
 void Trace::runningDelayedCall(const std::type_info& function) {
@@ -140,10 +150,10 @@ void Trace::stopping() {
     calling("reactor", "stop()");
 }
 
-void traceIf(bool on, Reactor& reactor) {
+void traceIf(bool on, reactor::Reactor& reactor) {
     if (on) {
         reactor.setObserver(std::make_unique<Trace>(std::cerr));
     }
 }
 
-}  // namespace poetry::reactor
+}  // namespace poetry::trace

@@ -1,10 +1,10 @@
 /// \file
 /// \brief Raising the open-file limit (see file_limit.hpp).
-#include "part05-protocols/file_limit.hpp"
+#include "common/file_limit.hpp"
 
 #include <sys/resource.h>
 
-namespace poetry::protocols {
+namespace poetry {
 
 std::uint64_t raiseFileLimit() {
     rlimit limit{};
@@ -21,4 +21,4 @@ std::uint64_t raiseFileLimit() {
     return static_cast<std::uint64_t>(limit.rlim_cur);
 }
 
-}  // namespace poetry::protocols
+}  // namespace poetry

@@ -4,7 +4,7 @@
 
 #include <cstdint>
 
-namespace poetry::protocols {
+namespace poetry {
 
 /// Raises this process's soft limit on open files (RLIMIT_NOFILE) to its hard
 /// limit, and returns the limit now in force. Called once at start by fastpoetry
@@ -13,4 +13,4 @@ namespace poetry::protocols {
 /// article: it is there for the benchmarks' 10,000 connections.
 std::uint64_t raiseFileLimit();
 
-}  // namespace poetry::protocols
+}  // namespace poetry
