@@ -138,6 +138,12 @@ std::vector<std::string> frames(const std::string& out) {
     return names;
 }
 
+// A coroutine body's frame: the function the compiler made of the body named
+// `function`, which GCC calls its actor and clang its resume function.
+std::regex body(const std::string& function) {
+    return std::regex(function + R"( \[clone \.(actor|resume)\])");
+}
+
 // Where each of `wanted` is in `names`, each searched after the one before: a
 // name's position, or names.size() when it is missing. What lies between depends on
 // what the compiler inlined (the asan preset inlines nothing), the order does not.
@@ -164,7 +170,9 @@ TEST(CoroutineGetPoetry, StackFromTheBodyShowsTheCallbacksThatResumedIt) {
     EXPECT_EQ(result.exitCode, 0) << result.err;
     auto names = frames(result.out);
     ASSERT_FALSE(names.empty()) << result.out;
-    EXPECT_EQ(names[0], "getPoem [clone .actor]") << "the stack starts in the body\n" << result.out;
+    // The body, as the function the compiler made of it: GCC's `.actor`, clang's `.resume`.
+    EXPECT_TRUE(std::regex_match(names[0], body("getPoem"))) << "the stack starts in the body\n"
+                                                             << result.out;
     const std::vector<std::string> chain = {
         "poetry::coroutines::Connection::received",
         "poetry::coroutines::detail::CoroutineProtocol::dataReceived",
@@ -188,7 +196,7 @@ TEST(AsioGetPoetry, StackFromTheBodyShowsAsiosSchedulerUnderIt) {
     EXPECT_EQ(result.exitCode, 0) << result.err;
     auto names = frames(result.out);
     ASSERT_FALSE(names.empty()) << result.out;
-    EXPECT_EQ(names[0], "fetch [clone .actor]") << result.out;
+    EXPECT_TRUE(std::regex_match(names[0], body("fetch"))) << result.out;
     const std::vector<std::string> chain = {
         "boost::asio::detail::awaitable_thread::pump",
         "boost::asio::detail::scheduler::run",
