@@ -66,6 +66,11 @@ CLIENTS = [
            lambda b, p, n: [b / "protocol-get-poetry", "-q", *addresses(p, n)]),
     Client("ex1", "ex1-timeout -q --timeout 60: a delayed call per connection", True,
            lambda b, p, n: [b / "ex1-timeout", "-q", "--timeout", "60", *addresses(p, n)]),
+    Client("coroutine client", "coroutine-get-poetry -q (part17): one coroutine per poem, on "
+           "part05 through the bridge", True,
+           lambda b, p, n: [b / "coroutine-get-poetry", "-q", *addresses(p, n)]),
+    Client("Asio coroutines", "asio-get-poetry -q (part17): the same on Asio's own coroutines",
+           True, lambda b, p, n: [b / "asio-get-poetry", "-q", *addresses(p, n)]),
     Client("Twisted", "bench/twisted_get_poetry.py: client 2.0's shape on Twisted", True,
            lambda b, p, n: [PYTHON, ROOT / "bench" / "twisted_get_poetry.py", "-q",
                             *addresses(p, n)]),
@@ -85,7 +90,8 @@ STREAM_CLIENTS = [
 
 # Our own programs, by row: --baseline measures each again as built at another revision.
 OURS = {"client 1.0": "reactor-get-poetry", "client 2.0": "protocol-get-poetry",
-        "ex1": "ex1-timeout"}
+        "ex1": "ex1-timeout", "coroutine client": "coroutine-get-poetry",
+        "Asio coroutines": "asio-get-poetry"}
 
 SERVERS = [
     ("fastpoetry", lambda b, poem: [b / "fastpoetry", "--quiet", poem]),
@@ -601,7 +607,8 @@ def main(argv):
     started = datetime.datetime.now()
     bin_dir = args.bin.resolve()
     needed = ["bench-floor", "bench-asio-floor", "reactor-get-poetry", "protocol-get-poetry",
-              "ex1-timeout", "blocking-get-poetry", "fastpoetry"]
+              "ex1-timeout", "coroutine-get-poetry", "asio-get-poetry", "blocking-get-poetry",
+              "fastpoetry"]
     missing = [name for name in needed if not (bin_dir / name).is_file()]
     if missing:
         raise BenchError(f"not built in {bin_dir}: {' '.join(missing)} (run bench/run "

@@ -6,22 +6,7 @@ abridge "$out/part04-client10-full.txt" 6 5 > "$out/part04-client10.txt"
 
 # The broken variant: each run of lines from one task shortened to its first two
 # lines and a count, so the page shows the blocks without a hundred lines.
-"$bin/reactor-get-poetry-broken" "${addresses[@]}" 2>&1 |
-    awk '
-        function flush() {
-            if (n > 2) printf "    ... %d more lines from Task %s\n", n - 2, task
-            n = 0
-        }
-        /^Task [0-9]+: got / {
-            t = $2
-            sub(/:$/, "", t)
-            if (t != task) { flush(); task = t }
-            if (++n <= 2) print
-            next
-        }
-        { flush(); task = ""; print }
-        END { flush() }
-    ' > "$out/part04-broken.txt"
+"$bin/reactor-get-poetry-broken" "${addresses[@]}" 2>&1 | shorten_blocks > "$out/part04-broken.txt"
 
 # One refused address ends client 1.0 before anything downloads (exit 1 by design).
 "$bin/reactor-get-poetry" "${addresses[0]}" 1 > "$out/part04-refused.txt" 2>&1 || true

@@ -33,6 +33,13 @@ tail -n 4 "$out/part04-trace-full.txt" | fold_trace > "$out/part04-trace-tail.tx
 head -n 9 "$out/part05-trace-full.txt" | fold_trace > "$out/part05-trace-head.txt"
 tail -n 3 "$out/part05-trace-full.txt" | fold_trace > "$out/part05-trace-tail.txt"
 
+# The coroutine client: the same transport, the bridge's protocol where client
+# 2.0's was.
+"$bin/coroutine-get-poetry" -q --trace "${addresses[@]}" 2> "$out/coroutines-trace-full.txt" \
+    > /dev/null
+head -n 9 "$out/coroutines-trace-full.txt" | fold_trace > "$out/coroutines-trace-head.txt"
+tail -n 3 "$out/coroutines-trace-full.txt" | fold_trace > "$out/coroutines-trace-tail.txt"
+
 # Exercise 1 against a server that never sends: the deadline fires and closes it.
 start_server trace-stalled "$bin/faultpoetry" --fault stall "$poetry/science.txt"
 "$bin/ex1-timeout" -q --trace --timeout 1 "${SERVER_PORT[trace-stalled]}" \

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # The docs test of what the pages show of runs watched with --timeline and
-# --trace, run after the docs build. Each of the four timeline pictures is a
-# non-empty SVG no wider than 960 px, embedded in its page, and drawn from a run
-# with the shape its page describes: the blocking client's and the broken
-# variant's chunks in one block per task (the task changes twice in three
-# downloads), clients 1.0 and 2.0 interleaved (it changes many times). Every
-# lane's ticks can be seen: they are drawn over the dashed "all done" line, and
-# each read of 200 bytes or more (the size docs/timeline.gp marks) has its dot and
-# its "N bytes in one read" beside it. In the broken variant's picture, each lane
-# but the first served starts with such a read, as its caption says. Each
+# --trace, run after the docs build. Each timeline picture is a non-empty SVG no
+# wider than 960 px, embedded in its page, and drawn from a run with the shape its
+# page describes: the blocking client's and the broken variants' chunks in one
+# block per task (the task changes twice in three downloads), clients 1.0 and 2.0
+# and the coroutine client interleaved (it changes many times). Every lane's ticks
+# can be seen: they are drawn over the dashed "all done" line, and each read of 200
+# bytes or more (the size docs/timeline.gp marks) has its dot and its "N bytes in
+# one read" beside it. In part04's broken variant, each lane but the first served
+# starts with such a read, as its caption says. Each
 # captured trace shows what its page says it shows.
 # Usage: check-watching.sh CAPTURED_DIR HTML_DIR
 set -euo pipefail
@@ -66,6 +66,8 @@ check part01 part01-blocking yes
 check part04 part04-client10 no
 check part04 part04-broken yes
 check part05 part05-client20 no
+check coroutines coroutines-client no
+check coroutines coroutines-broken yes
 
 # The broken variant: each lane after the first one served begins with one read
 # of what its server sent while the first lane held the loop.
@@ -99,6 +101,9 @@ traces=$captured
 # Client 2.0: the transport between the reactor and the protocol.
 (($(count "$traces/part05-trace-full.txt" 'TcpTransport\[[^]]+\]\.doRead -> PoetryProtocol\.dataReceived\(') > 6)) ||
     fail "part05-trace-full.txt: no doRead -> dataReceived lines"
+# The coroutine client: the reactor still dispatches every chunk, to the bridge.
+(($(count "$traces/coroutines-trace-full.txt" 'TcpTransport\[[^]]+\]\.doRead -> CoroutineProtocol\.dataReceived\(') > 6)) ||
+    fail "coroutines-trace-full.txt: no doRead -> CoroutineProtocol.dataReceived lines"
 # Exercise 1: the deadline fires, loseConnection follows, doWrite ends it.
 grep -q 'delayed call due -> lambda in TimeoutPoetryProtocol::connectionMade()' "$traces/ex1-trace.txt" &&
     grep -q -- '-> TcpTransport\[[^]]*\]\.loseConnection()' "$traces/ex1-trace.txt" &&

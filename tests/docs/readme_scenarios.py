@@ -562,6 +562,10 @@ def scenarios(source):
         Scenario("exercises", "README.md", EXERCISE_SERVERS[:2],
                  "build/bin/ex1-timeout --timeout 5 10100 10101", exit=1, claims=[stderr_lines(1)],
                  scale=0.3),
+        Scenario("coroutines", "README.md", ARTICLE,
+                 "build/bin/coroutine-get-poetry 10000 10001 10002 10009", exit=1,
+                 claims=[interleaved, stderr_lines(1)]),
+        Scenario("coroutines", "README.md", ARTICLE, "build/bin/coroutine-get-poetry --stack 10000"),
         # part01-blocking/README.md
         Scenario("part01", "part01-blocking/README.md", ARTICLE,
                  "build/bin/blocking-get-poetry 10000 10001 10002"),
@@ -624,6 +628,27 @@ def scenarios(source):
         Scenario("exercises", "part05-exercises/README.md", EXERCISE_SERVERS[:1],
                  "build/bin/ex5-lines --max-line-length 20 10100", exit=1,
                  claims=[stderr_lines(1)]),
+        # part17-coroutines/README.md
+        Scenario("coroutines", "part17-coroutines/README.md", ARTICLE,
+                 "build/bin/coroutine-get-poetry 10000 10001 10002 10009", exit=1,
+                 claims=[interleaved, stderr_lines(1),
+                         finished_before(10001, 10000), finished_before(10002, 10000)]),
+        Scenario("coroutines", "part17-coroutines/README.md", ARTICLE,
+                 "build/bin/asio-get-poetry 10000 10001 10002 10009", exit=1,
+                 claims=[interleaved, stderr_lines(1)]),
+        Scenario("coroutines", "part17-coroutines/README.md", ARTICLE,
+                 "build/bin/coroutine-get-poetry --stack 10000"),
+        Scenario("coroutines", "part17-coroutines/README.md", ARTICLE,
+                 "build/bin/asio-get-poetry --stack 10000"),
+        Scenario("coroutines", "part17-coroutines/README.md", ARTICLE,
+                 "build/bin/coroutine-get-poetry -q --trace 10000 10001 10002",
+                 claims=[trace_interleaved]),
+        Scenario("coroutines", "part17-coroutines/README.md", ARTICLE,
+                 "build/bin/asio-get-poetry-broken 10000 10001 10002",
+                 claims=[one_block_per_task]),
+        Scenario("coroutines", "part17-coroutines/README.md", EXERCISE_SERVERS[:2],
+                 "build/bin/asio-get-poetry --timeout 5 10100 10101", exit=1,
+                 claims=[stderr_lines(1)], scale=0.3),
     ]
 
 
@@ -748,7 +773,7 @@ def main():
     parser.add_argument("--bin", required=True, help="where the programs are (build/bin)")
     parser.add_argument("--scale", type=float, default=0.1, help="multiplies every delay and timeout")
     parser.add_argument("--show", action="store_true", help="print what each run printed")
-    parser.add_argument("part", choices=["part01", "part04", "part05", "exercises"])
+    parser.add_argument("part", choices=["part01", "part04", "part05", "exercises", "coroutines"])
     args = parser.parse_args()
     env = Env(os.path.abspath(args.source), os.path.abspath(args.bin), args.scale, args.show)
 

@@ -34,7 +34,21 @@ namespace {
 
 // ---- the clients -----------------------------------------------------------
 
-enum class Client { blocking, c10, c20, c21, stack, ex1, ex2, ex3, ex4, ex5 };
+enum class Client {
+    blocking,
+    c10,
+    c20,
+    c21,
+    stack,
+    ex1,
+    ex2,
+    ex3,
+    ex4,
+    ex5,
+    coro,
+    asio,
+    asioTimeout
+};
 
 struct ClientSpec {
     const char* program;
@@ -63,6 +77,12 @@ ClientSpec spec(Client client) {
             return {"ex4-done-or-lost", {}};
         case Client::ex5:
             return {"ex5-lines", {}};
+        case Client::coro:
+            return {"coroutine-get-poetry", {}};
+        case Client::asio:
+            return {"asio-get-poetry", {}};
+        case Client::asioTimeout:
+            return {"asio-get-poetry", {"--timeout", "30"}};
     }
     return {};
 }
@@ -306,6 +326,33 @@ const Row kMatrix[] = {
     {C::ex5,      P::byteAtATime,      0, E::none,   "",           B::sent},
     {C::ex5,      P::stallThenQuit,    0, E::none,   "",           B::sent,  kWaits},
     {C::ex5,      P::endless,          1, E::lost,   kOutOfMemory, B::some,  kGrows, {"-q"}},
+
+    // The look ahead: client 2.0's job as coroutines, on our reactor and on Asio alone.
+    {C::coro,     P::refuse,           1, E::failed, kRefused,     B::none},
+    {C::coro,     P::empty,            0, E::none,   "",           B::sent,  "an empty poem is a poem: nothing tells them apart"},
+    {C::coro,     P::resetAtStart,     1, E::lost,   kReset,       B::sent},
+    {C::coro,     P::resetMidPoem,     1, E::lost,   kReset,       B::sent},
+    {C::coro,     P::resetAtEnd,       1, E::lost,   kReset,       B::sent},
+    {C::coro,     P::halfClose,        0, E::none,   "",           B::sent},
+    {C::coro,     P::byteAtATime,      0, E::none,   "",           B::sent},
+    {C::coro,     P::stallThenQuit,    0, E::none,   "",           B::sent,  kWaits},
+    {C::coro,     P::endless,          1, E::lost,   kOutOfMemory, B::some,  kGrows, {"-q"}},
+
+    {C::asio,     P::refuse,           1, E::failed, kRefused,     B::none},
+    {C::asio,     P::empty,            0, E::none,   "",           B::sent,  "an empty poem is a poem: nothing tells them apart"},
+    {C::asio,     P::resetAtStart,     1, E::lost,   kReset,       B::sent,  "a reset before the connect's answer is still a lost poem"},
+    {C::asio,     P::resetMidPoem,     1, E::lost,   kReset,       B::sent},
+    {C::asio,     P::resetAtEnd,       1, E::lost,   kReset,       B::sent},
+    {C::asio,     P::halfClose,        0, E::none,   "",           B::sent},
+    {C::asio,     P::byteAtATime,      0, E::none,   "",           B::sent},
+    {C::asio,     P::stallThenQuit,    0, E::none,   "",           B::sent,  kWaits},
+    {C::asio,     P::endless,          1, E::lost,   kOutOfMemory, B::some,  kGrows, {"-q"}},
+
+    {C::asioTimeout, P::refuse,        1, E::failed, kRefused,     B::none,  "refused, not timed out"},
+    {C::asioTimeout, P::resetMidPoem,  1, E::lost,   kReset,       B::sent,  "reset, not timed out"},
+    {C::asioTimeout, P::halfClose,     0, E::none,   "",           B::sent,  "in time: the deadline is cancelled"},
+    {C::asioTimeout, P::stall,         1, E::lost,   kTimedOut,    B::sent,  "exercise 1 the coroutine way: download || deadline", {"--timeout", "0.5"}},
+    {C::asioTimeout, P::endless,       1, E::lost,   kOutOfMemory, B::some,  kGrows, {"-q", "--timeout", "30"}},
 };
 // clang-format on
 
@@ -333,6 +380,12 @@ const char* name(Client client) {
             return "Ex4";
         case Client::ex5:
             return "Ex5";
+        case Client::coro:
+            return "Coroutine";
+        case Client::asio:
+            return "AsioCoroutine";
+        case Client::asioTimeout:
+            return "AsioCoroutineTimeout";
     }
     return "?";
 }

@@ -105,7 +105,8 @@ TEST(DescriptorLimit, EveryClientGetsThePoemOrSaysSoInPlainWords) {
     for (const char* client :
          {"blocking-get-poetry", "reactor-get-poetry", "protocol-get-poetry",
           "protocol-get-poetry-simple", "protocol-get-poetry-stack", "ex1-timeout",
-          "ex2-connection-lost-stack", "ex3-max-size", "ex4-done-or-lost", "ex5-lines"}) {
+          "ex2-connection-lost-stack", "ex3-max-size", "ex4-done-or-lost", "ex5-lines",
+          "coroutine-get-poetry", "asio-get-poetry"}) {
         // The two that show stacks have no -q: what they print is their point.
         const bool quiet = std::string_view(client).find("stack") == std::string_view::npos;
         bool got = false;
@@ -183,7 +184,7 @@ TEST(UnwritableOutput, IsAnErrorNotASuccess) {
     for (const char* client :
          {"protocol-get-poetry-simple", "protocol-get-poetry", "blocking-get-poetry",
           "reactor-get-poetry", "ex1-timeout", "ex2-connection-lost-stack", "ex3-max-size",
-          "ex4-done-or-lost", "ex5-lines",
+          "ex4-done-or-lost", "ex5-lines", "coroutine-get-poetry", "asio-get-poetry",
           // It ends itself inside dataReceived(), past the check every other program
           // gets on its way out: the stack it printed must be checked all the same.
           "protocol-get-poetry-stack"}) {

@@ -119,4 +119,33 @@ std::string ClientSocket::readAll(int* error, std::chrono::milliseconds timeout)
     }
 }
 
+FullListener::FullListener() : fd_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    auto* any = reinterpret_cast<sockaddr*>(&address);
+    if (fd_ < 0 || ::bind(fd_, any, sizeof address) != 0 || ::listen(fd_, 0) != 0 ||
+        ::getsockname(fd_, any, &length) != 0) {
+        if (fd_ >= 0) {
+            ::close(fd_);
+        }
+        throw std::runtime_error("FullListener: cannot listen");
+    }
+    port_ = ntohs(address.sin_port);
+    filler_ = std::make_unique<ClientSocket>(port_);
+    // The listener turns readable when the filler's connection is in its queue: from
+    // then on the queue is full.
+    pollfd ready{fd_, POLLIN, 0};
+    if (::poll(&ready, 1, 10'000) != 1) {
+        ::close(fd_);
+        throw std::runtime_error("FullListener: the filler never reached the queue");
+    }
+}
+
+FullListener::~FullListener() {
+    filler_.reset();
+    ::close(fd_);
+}
+
 }  // namespace poetry::test

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 namespace poetry::test {
@@ -42,6 +43,27 @@ class ClientSocket {
 
   private:
     int fd_ = -1;
+};
+
+/// A loopback listener that never accepts, with a backlog of 0 and one connection
+/// already waiting in its queue: the kernel drops every further SYN, so a connect
+/// to it gets no answer at all (and nothing leaves the machine). For a test of a
+/// connect that times out.
+class FullListener {
+  public:
+    /// Listens on a free loopback port and fills the queue; throws if it cannot.
+    FullListener();
+    ~FullListener();
+    FullListener(const FullListener&) = delete;
+    FullListener& operator=(const FullListener&) = delete;
+
+    /// The port nobody answers on.
+    std::uint16_t port() const { return port_; }
+
+  private:
+    int fd_ = -1;
+    std::uint16_t port_ = 0;
+    std::unique_ptr<ClientSocket> filler_;
 };
 
 }  // namespace poetry::test
