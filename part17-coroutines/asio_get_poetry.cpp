@@ -119,7 +119,7 @@ awaitable<std::pair<error_code, tcp::resolver::results_type>> resolve(
     co_return std::pair{error, std::move(results)};
 }
 
-//! [fetch]
+// [fetch]
 // One poem: connect, then read until the server closes. It reports how it ended,
 // except when it was cancelled (by --timeout's deadline): getPoem() reports that.
 awaitable<void> fetch(Downloads& downloads, Download& download) {
@@ -186,9 +186,9 @@ awaitable<void> fetch(Downloads& downloads, Download& download) {
     report.poem(download.task, download.poem.size());
     downloads.poems[download.task] = std::move(download.poem);
 }
-//! [fetch]
+// [fetch]
 
-//! [getPoem]
+// [getPoem]
 // A download, with --timeout's deadline if there is one. `a || b` runs both
 // coroutines and returns as soon as one of them has finished, after cancelling the
 // other: the deadline cancels a download that is too slow, a download that ends
@@ -214,7 +214,7 @@ awaitable<void> getPoem(Downloads& downloads, poetry::Address address) {
         }
     }
 }
-//! [getPoem]
+// [getPoem]
 
 // --stack: prints the stack the body took and ends the program, as the part05
 // stack demo does from its dataReceived(). Not inlined, so the stack's first frame
@@ -254,7 +254,7 @@ int run(int argc, char** argv) {
         downloads.timeout = seconds;
     }
 
-    //! [main]
+    // [main]
     asio::io_context io;
     auto start = poetry::Stopwatch::now();
     poetry::Timeline timeline(options.timeline, start);  // --timeline
@@ -268,7 +268,7 @@ int run(int argc, char** argv) {
     auto elapsed = poetry::Stopwatch::now() - start;
     timeline.close();
     report.finish(elapsed);
-    //! [main]
+    // [main]
     return report.failed() == 0 ? poetry::kExitSuccess : poetry::kExitFailure;
 }
 

@@ -63,7 +63,7 @@ tcp::endpoint endpointOf(const poetry::Address& address) {
     return tcp::endpoint(ip, address.port);
 }
 
-//! [fetch]
+// [fetch]
 // One poem: connect (without blocking), then read until the server closes, with a
 // read that blocks.
 awaitable<void> getPoem(Downloads& downloads, poetry::Address address, tcp::endpoint server) {
@@ -95,7 +95,7 @@ awaitable<void> getPoem(Downloads& downloads, poetry::Address address, tcp::endp
     report.poem(task, poem.size());
     downloads.poems[task] = std::move(poem);
 }
-//! [fetch]
+// [fetch]
 
 int run(int argc, char** argv) {
     auto parsed = poetry::parseClientCommandLine(

@@ -20,7 +20,7 @@ ConnectionError::ConnectionError(Reason reason)
 
 namespace detail {
 
-//! [CoroutineFactory]
+// [CoroutineFactory]
 // One connection attempt's factory: it knows which coroutine waits for the attempt.
 // The connector calls it, as it calls any ClientFactory: buildProtocol() when the
 // connection is made, then clientConnectionLost() when it has ended; or
@@ -68,9 +68,9 @@ class CoroutineFactory : public protocols::ClientFactory {
     ClientCreator& creator_;
     ClientCreator::ConnectOperation* waiter_ = nullptr;
 };
-//! [CoroutineFactory]
+// [CoroutineFactory]
 
-//! [CoroutineProtocol]
+// [CoroutineProtocol]
 // The connection's protocol: each callback resumes the coroutine that waits on its
 // Connection (or, if the coroutine is busy elsewhere, leaves it what came).
 class CoroutineProtocol : public protocols::Protocol {
@@ -100,7 +100,7 @@ class CoroutineProtocol : public protocols::Protocol {
     friend class poetry::coroutines::Connection;
     Connection* connection_ = nullptr;  // set by the Connection, cleared by whichever goes first
 };
-//! [CoroutineProtocol]
+// [CoroutineProtocol]
 
 void CoroutineFactory::connected(CoroutineProtocol& protocol) {
     ClientCreator::ConnectOperation* waiter = std::exchange(waiter_, nullptr);
@@ -147,7 +147,7 @@ void ClientCreator::done(detail::CoroutineFactory& factory) {
     idle_.splice(idle_.end(), busy_, factory.place);
 }
 
-//! [ConnectOperation]
+// [ConnectOperation]
 void ClientCreator::ConnectOperation::await_suspend(std::coroutine_handle<> waiter) {
     waiter_ = waiter;
     factory_ = &creator_.factoryFor(*this);
@@ -176,7 +176,7 @@ Connection ClientCreator::ConnectOperation::await_resume() {
     }
     return Connection(*protocol_);  // made right in the coroutine's local variable
 }
-//! [ConnectOperation]
+// [ConnectOperation]
 
 ClientCreator::ConnectOperation::~ConnectOperation() {
     if (factory_ != nullptr) {
@@ -223,7 +223,7 @@ std::optional<std::string_view> Connection::ReadOperation::await_resume() {
     return connection_.take();
 }
 
-//! [received]
+// [received]
 // Called by the protocol's dataReceived(). Not inlined, so a stack from the body
 // shows the step where the callback becomes a coroutine again.
 [[gnu::noinline]] void Connection::received(std::string_view data) {
@@ -269,7 +269,7 @@ std::optional<std::string_view> Connection::take() {
     }
     return std::nullopt;  // a clean close
 }
-//! [received]
+// [received]
 
 // ---- sleeping ---------------------------------------------------------------
 

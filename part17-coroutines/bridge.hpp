@@ -41,7 +41,7 @@ class CoroutineProtocol;
 class CoroutineFactory;
 }  // namespace detail
 
-//! [errors]
+// [errors]
 /// What a coroutine catches when a connection fails: the Reason, as an exception.
 ///
 /// The bridge throws, where part05 calls clientConnectionFailed() or
@@ -77,7 +77,7 @@ class ConnectionLost : public ConnectionError {
   public:
     using ConnectionError::ConnectionError;
 };
-//! [errors]
+// [errors]
 
 /// One connection, as a coroutine sees it: what `co_await ClientCreator::connectTCP()`
 /// gives, from which it `co_await`s chunks with read().

@@ -49,7 +49,7 @@ using poetry::coroutines::Task;
 using poetry::protocols::ClientFactory;
 using poetry::reactor::Seconds;
 
-//! [Downloads]
+// [Downloads]
 // What the downloads share: where they connect from, where their lines go, the
 // next task number, and the poems that arrived whole (client 2.0's factory keeps
 // the same, for the same reasons).
@@ -60,11 +60,11 @@ struct Downloads {
     std::map<int, std::string> poems{};
     bool stack = false;  // --stack
 };
-//! [Downloads]
+// [Downloads]
 
 [[noreturn]] void printStackAndExit(const boost::stacktrace::stacktrace& stack);
 
-//! [getPoem]
+// [getPoem]
 // One poem, from connecting to the end, as the protocol runs: connect, then read
 // chunks until the server closes. Each co_await returns when the reactor has
 // called the bridge back; a failure comes back as an exception at the co_await.
@@ -94,7 +94,7 @@ Task getPoem(Downloads& downloads, Address address) {
         downloads.report.lost(task, peer, poem.size(), "out of memory");
     }
 }
-//! [getPoem]
+// [getPoem]
 
 // --stack: prints the stack the body took and ends the program, as the part05
 // stack demo does from its dataReceived(). Not inlined, so the stack's first frame
@@ -120,7 +120,7 @@ int run(int argc, char** argv) {
     // Beyond the article: one descriptor per download, and the benchmarks open 10,000.
     poetry::raiseFileLimit();
 
-    //! [main]
+    // [main]
     poetry::reactor::Reactor reactor;
     poetry::trace::Tracing tracing(options.trace, reactor);  // --trace
     poetry::ClientReport report(options.quiet);
@@ -142,7 +142,7 @@ int run(int argc, char** argv) {
     auto elapsed = poetry::Stopwatch::now() - start;
     timeline.close();
     report.finish(elapsed);
-    //! [main]
+    // [main]
     return report.failed() == 0 ? poetry::kExitSuccess : poetry::kExitFailure;
 }
 

@@ -23,7 +23,7 @@ void Task::promise_type::unhandled_exception() noexcept {
     logError("a coroutine");
 }
 
-//! [spawn]
+// [spawn]
 void TaskGroup::spawn(Task task) {
     Frame frame = std::exchange(task.frame_, {});  // the group owns it from here on
     if (!frame) {
@@ -39,7 +39,7 @@ void TaskGroup::spawn(Task task) {
     ++running_;
     frame.resume();  // the body runs up to its first co_await that has to wait
 }
-//! [spawn]
+// [spawn]
 
 void TaskGroup::ended(Frame done) {
     Task::promise_type& promise = done.promise();
@@ -57,7 +57,7 @@ void TaskGroup::ended(Frame done) {
     }
 }
 
-//! [destructor]
+// [destructor]
 TaskGroup::~TaskGroup() {
     // The reactor stopped with these bodies still waiting: destroying a frame runs the
     // destructors of the locals its body had made so far, as a return from that
@@ -73,6 +73,6 @@ TaskGroup::~TaskGroup() {
         Frame::from_promise(promise).destroy();
     }
 }
-//! [destructor]
+// [destructor]
 
 }  // namespace poetry::coroutines
