@@ -139,15 +139,11 @@ F& Tracing::wrapOnce(F& factory) {
     if (trace_ == nullptr) {
         return factory;
     }
-    for (auto& [wrapped, wrapper] : wrappers_) {
-        if (wrapped == &factory) {
-            return static_cast<F&>(*wrapper);
-        }
+    std::unique_ptr<protocols::Factory>& wrapper = wrappers_[&factory];
+    if (!wrapper) {
+        wrapper = std::make_unique<Wrapper>(*trace_, factory);
     }
-    auto wrapper = std::make_unique<Wrapper>(*trace_, factory);
-    F& result = *wrapper;
-    wrappers_.emplace_back(&factory, std::move(wrapper));
-    return result;
+    return static_cast<F&>(*wrapper);
 }
 
 ClientFactory& Tracing::wrap(ClientFactory& factory) {

@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <vector>
+#include <unordered_map>
 
 #include "common/address.hpp"
 #include "part04-raw-reactor/reactor.hpp"
@@ -126,8 +126,7 @@ class Tracing {
     F& wrapOnce(F& factory);
 
     Trace* trace_ = nullptr;  // owned by the reactor; null when off
-    std::vector<std::pair<const protocols::Factory*, std::unique_ptr<protocols::Factory>>>
-        wrappers_;
+    std::unordered_map<const protocols::Factory*, std::unique_ptr<protocols::Factory>> wrappers_;
 };
 
 }  // namespace poetry::trace
