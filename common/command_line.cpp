@@ -153,6 +153,9 @@ void rejectEmptyValues(const std::vector<const char*>& argv, const po::options_d
         const auto equals = token.find('=');
         const std::string name(
             token.substr(2, equals == std::string_view::npos ? equals : equals - 2));
+        if (name.empty()) {  // `--=VALUE`: Boost would list every option as a match
+            throw UsageError("unrecognised option " + quote(token));
+        }
         const auto* option = all.find_nothrow(name, false);
         if (option == nullptr || option->semantic()->max_tokens() == 0) {
             continue;  // not ours to judge: Boost names an unknown option itself

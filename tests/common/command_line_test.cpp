@@ -134,6 +134,14 @@ TEST(CommandLine, AnEmptyValueIsNamedAsEmpty) {
     }
 }
 
+// `--=VALUE` names no option at all: a usage error that says so, not Boost's list of
+// every option as a possible match (the fuzzer found it thrown past the usage-error
+// handling, as an exit 1).
+TEST(CommandLine, AnOptionWithNoNameIsUnrecognised) {
+    EXPECT_EQ(usageErrorFor(serverLine(), {{"--=x", "poem"}}), "unrecognised option '--=x'");
+    EXPECT_EQ(usageErrorFor(clientLine(), {{"--=", "10000"}}), "unrecognised option '--='");
+}
+
 // Only an option that takes a value can be given an empty one: an empty word
 // anywhere else is an argument, and judged as one.
 TEST(CommandLine, AnEmptyArgumentIsStillAnArgument) {
