@@ -7,8 +7,8 @@
 
 #include <string_view>
 
-#include "part05-protocols/factory.hpp"
 #include "part05-exercises/line_receiver.hpp"
+#include "part05-protocols/factory.hpp"
 
 #define EX1_TIMEOUT_CLASSES_ONLY
 #include "part05-exercises/ex1_timeout.cpp"
