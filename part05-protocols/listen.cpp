@@ -52,21 +52,7 @@ std::optional<Reason> Port::doRead() {
             return std::nullopt;  // nobody else is waiting
         }
         if (outOfDescriptors(error)) {
-            // The kernel wants a descriptor before it looks at the queue, so this
-            // fails even when nobody is waiting. When somebody is, they wait in the
-            // backlog until some connection closes: say so once per shortage, not on
-            // every turn, and rest a moment instead of trying again at full speed.
-            if (!clientWaiting()) {
-                return std::nullopt;
-            }
-            if (!reportedExhaustion_) {
-                std::cerr << logPrefix()
-                          << ": cannot accept a waiting client yet: " << describeErrorCode(error)
-                          << "; it waits until a connection closes, and the others go on"
-                          << std::endl;
-                reportedExhaustion_ = true;
-            }
-            pauseAccepting();
+            waitForDescriptors(error);  // beyond the article: see there
             return std::nullopt;
         }
         if (error) {
@@ -94,16 +80,23 @@ void Port::accepted(TcpSocket socket, const tcp::endpoint& peer) {
 }
 // [accept]
 
-// True when a client waits to be accepted: the listening socket is readable.
-bool Port::clientWaiting() {
+// Out of descriptors. The kernel wants one before it looks at the queue, so accept()
+// fails even when nobody is waiting: then there is nothing to do. When a client is
+// waiting (the listening socket is readable), it stays in the backlog until some
+// connection closes: say so once per shortage, not on every turn. And since it keeps
+// the socket readable, the reactor would call doRead() again at once, at full speed,
+// until a descriptor frees up: stop watching the socket for a moment instead.
+void Port::waitForDescriptors(boost::system::error_code error) {
     pollfd listening{fileno(), POLLIN, 0};
-    return ::poll(&listening, 1, 0) == 1;
-}
-
-// The waiting client keeps the listening socket readable, so the reactor would
-// call doRead() again at once, and again, at full speed, until a descriptor
-// frees up. Instead, stop watching the socket for a moment, then try again.
-void Port::pauseAccepting() {
+    if (::poll(&listening, 1, 0) != 1) {
+        return;
+    }
+    if (!reportedExhaustion_) {
+        std::cerr << logPrefix()
+                  << ": cannot accept a waiting client yet: " << describeErrorCode(error)
+                  << "; it waits until a connection closes, and the others go on" << std::endl;
+        reportedExhaustion_ = true;
+    }
     reactor_.removeReader(*this);
     // The call holds the port (the reactor no longer does); the port only points to
     // the call, weakly, so stopListening() can cancel it without a reference cycle.

@@ -62,8 +62,7 @@ class Port : public reactor::ReadDescriptor, public std::enable_shared_from_this
 
   private:
     void accepted(TcpSocket socket, const boost::asio::ip::tcp::endpoint& peer);
-    bool clientWaiting();
-    void pauseAccepting();
+    void waitForDescriptors(boost::system::error_code error);
 
     reactor::Reactor& reactor_;
     ServerFactory& factory_;
