@@ -2,7 +2,12 @@
 /// \brief listenTCP(): a listening socket is a read descriptor whose doRead() accepts.
 #include "part05-protocols/listen.hpp"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
+#include <sys/socket.h>
+
+#include <cerrno>
 
 #include <iostream>
 #include <stdexcept>
@@ -151,6 +156,17 @@ std::shared_ptr<Port> listenTCP(reactor::Reactor& reactor, std::uint16_t port,
     }
     if (!error) {
         acceptor.non_blocking(true, error);
+    }
+    if (!error) {
+        // Beyond the article: each accepted connection (they inherit it) keeps at most
+        // 128 KiB unsent in the kernel; the rest waits in its transport's queue, as a
+        // reference when it is shared. Else one big write would have the kernel copy
+        // megabytes per client, and thousands that do not read would exhaust it.
+        const int unsent = 128 * 1024;
+        if (::setsockopt(acceptor.native_handle(), IPPROTO_TCP, TCP_NOTSENT_LOWAT, &unsent,
+                         sizeof unsent) != 0) {
+            error = reactor::errnoCode(errno);
+        }
     }
     if (error) {
         throw std::runtime_error("cannot listen on " + where + ": " + describeErrorCode(error));

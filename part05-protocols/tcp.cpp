@@ -10,10 +10,6 @@
 /// the next doWrite().
 #include "part05-protocols/tcp.hpp"
 
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/socket.h>
-
 #include <array>
 #include <utility>
 
@@ -39,12 +35,6 @@ TcpTransport::TcpTransport(reactor::Reactor& reactor, TcpSocket socket,
     if (socket_.is_open()) {
         error_code ignored;  // a socket that cannot be made non-blocking fails its first read
         socket_.non_blocking(true, ignored);
-        // Beyond the article: the kernel keeps at most 128 KiB of an accepted
-        // connection's bytes unsent; the rest waits in our queue (as a reference, when
-        // it is shared). Else one big write would have it copy megabytes per client,
-        // and thousands of clients that do not read would exhaust its memory.
-        const int unsent = 128 * 1024;
-        ::setsockopt(fileno(), IPPROTO_TCP, TCP_NOTSENT_LOWAT, &unsent, sizeof unsent);
         adoptSocket(peer);
     }
 }
