@@ -50,4 +50,13 @@ int switches(const std::vector<int>& tasks) {
     return n;
 }
 
+void expectWholePoems(const Output& o, const std::map<std::uint16_t, std::size_t>& expected) {
+    ASSERT_EQ(o.totals.size(), expected.size());
+    for (const auto& [task, total] : o.totals) {
+        ASSERT_TRUE(o.ports.count(task)) << "task " << task << " has no chunk line";
+        EXPECT_EQ(total, expected.at(o.ports.at(task))) << "task " << task;
+        EXPECT_EQ(o.chunkBytes.at(task), total) << "task " << task;
+    }
+}
+
 }  // namespace poetry::test

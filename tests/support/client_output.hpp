@@ -37,6 +37,11 @@ Output parse(const std::string& out);
 /// The summary's counts: poems received, and failures (0 when not shown).
 std::pair<int, int> counts(const std::string& summary);
 
+/// Checks that each task's poem arrived whole: one total line per server in
+/// `expected` (port -> poem size), each equal to that poem's size and to the sum of
+/// the task's chunk lines. A mismatch is a test failure.
+void expectWholePoems(const Output& output, const std::map<std::uint16_t, std::size_t>& expected);
+
 /// How often consecutive chunk lines belong to different tasks: 2 for three
 /// downloads one after another, many more when they interleave.
 int switches(const std::vector<int>& tasks);
